@@ -1,0 +1,135 @@
+# aem — Anti Evil Maid toolkit. Top-level build.
+#
+#   make            build everything into build/ (the command is build/aem)
+#   make check      install missing packages (root), build, run the whole test suite
+#   make demo       the main job on a software TPM and an emulated TXT launch
+#   make sanitize   ASan+UBSan build (build/san/) running the same tests
+#   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
+#   make bench      benchmarks (numbers and ratios against peers; no pass/fail on time)
+#   make install    DESTDIR=... PREFIX=/usr/local
+#   make clean
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SAN     ?=
+FUZZ_SECONDS ?= 20
+# Which tests to run: a space-separated list of suites (unit tpm launch e2e ...), empty = all.
+SUITES  ?=
+
+CC      ?= cc
+PKGS    := tss2-esys tss2-tctildr tss2-mu tss2-rc libcrypto json-c libqrencode libpng \
+           libusb-1.0 libcryptsetup
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ltspi
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes \
+           -Wmissing-prototypes -Wpointer-arith -Wundef -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -fPIE \
+           -I. -Itpm-seal -Isecret-display -Iaem $(PKG_CFLAGS)
+ifneq ($(SAN),)
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+else
+CFLAGS  += -D_FORTIFY_SOURCE=2
+endif
+LDFLAGS += -pie -Wl,-z,relro,-z,now
+LDLIBS  := $(PKG_LIBS)
+
+# One library per folder of the design card; sources are found, not listed.
+TPM_SRC  := $(sort $(wildcard tpm-seal/*.c))
+DISP_SRC := $(sort $(wildcard secret-display/*.c))
+AEM_SRC  := $(sort $(filter-out aem/main.c aem/boot_main.c,$(wildcard aem/*.c)))
+TPM_OBJ  := $(TPM_SRC:%.c=$(BUILD)/obj/%.o)
+DISP_OBJ := $(DISP_SRC:%.c=$(BUILD)/obj/%.o)
+AEM_OBJ  := $(AEM_SRC:%.c=$(BUILD)/obj/%.o)
+LIBS     := $(BUILD)/libaem.a $(BUILD)/libaemdisplay.a $(BUILD)/libaemtpm.a
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+# Test tooling (not the product): simulator helpers and the emulated TXT launch.
+TOOL_SRC := $(sort $(wildcard tests/lib/*.c tests/launch/*.c tests/tpm/*.c))
+TOOL_BIN := $(addprefix $(BUILD)/tests/tools/,$(notdir $(TOOL_SRC:.c=)))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+.PHONY: all check demo sanitize fuzz bench install clean deps tcb
+all: $(BUILD)/aem $(UNIT_BIN) $(TOOL_BIN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libaemtpm.a: $(TPM_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/libaemdisplay.a: $(DISP_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/libaem.a: $(AEM_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/aem: $(BUILD)/obj/aem/main.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+define tool_rule
+$(BUILD)/tests/tools/$(notdir $(1:.c=)): $(BUILD)/obj/$(1:.c=.o) $(LIBS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach s,$(TOOL_SRC),$(eval $(call tool_rule,$(s))))
+
+# Dependencies: installs missing packages as root, else prints the apt-get line and stops.
+deps:
+	@scripts/install-deps --check || scripts/install-deps
+
+check: deps
+	$(MAKE) all
+	tests/run --build $(BUILD) $(SUITES)
+
+sanitize: deps
+	$(MAKE) SAN=1 BUILD=build/san all
+	tests/run --build build/san $(SUITES)
+
+demo: deps
+	$(MAKE) all
+	scripts/demo --build $(BUILD)
+
+# libFuzzer targets: clang, ASan+UBSan, each run for FUZZ_SECONDS on its seed corpus.
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -Itpm-seal -Isecret-display -Iaem $(PKG_CFLAGS) \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN)
+FUZZ_LIBSRC := $(TPM_SRC) $(DISP_SRC) $(AEM_SRC)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIBSRC) $(LDLIBS)
+fuzz: deps $(FUZZ_BIN)
+	tests/fuzz/run --build $(BUILD) --seconds $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+bench: deps
+	$(MAKE) all
+	bench/run --build $(BUILD)
+
+# Lines of project C linked into the boot-path program (files it is built from).
+tcb:
+	@scripts/tcb-lines $(BUILD)
+
+install: $(BUILD)/aem
+	install -D -m 0755 $(BUILD)/aem $(DESTDIR)$(PREFIX)/bin/aem
+	@if [ -d initramfs-hooks/dracut/90aem ] && [ -n "$$(ls initramfs-hooks/dracut/90aem)" ]; then \
+		install -d $(DESTDIR)$(PREFIX)/lib/dracut/modules.d/90aem; \
+		install -m 0755 initramfs-hooks/dracut/90aem/* $(DESTDIR)$(PREFIX)/lib/dracut/modules.d/90aem/; \
+	fi
+	@for m in docs/man/*.[1-8]; do [ -f "$$m" ] || continue; \
+		s=$${m##*.}; install -D -m 0644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man$$s/$$(basename $$m); done
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+.SECONDARY:
