@@ -19,7 +19,7 @@ SUITES  ?=
 
 CC      ?= cc
 PKGS    := tss2-esys tss2-tctildr tss2-mu tss2-rc libcrypto json-c libqrencode libpng \
-           libusb-1.0 libcryptsetup
+           libusb-1.0 libcryptsetup zlib liblzma
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ltspi
 
@@ -49,7 +49,8 @@ LIBS     := $(BUILD)/libaem.a $(BUILD)/libaemdisplay.a $(BUILD)/libaemtpm.a
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 # Test tooling (not the product): simulator helpers and the emulated TXT launch.
-TOOL_SRC := $(sort $(wildcard tests/lib/*.c tests/launch/*.c tests/tpm/*.c))
+# Every C file in a test folder other than unit/ and fuzz/ is one tool binary.
+TOOL_SRC := $(sort $(filter-out tests/unit/% tests/fuzz/%,$(wildcard tests/*/*.c)))
 TOOL_BIN := $(addprefix $(BUILD)/tests/tools/,$(notdir $(TOOL_SRC:.c=)))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
