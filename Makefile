@@ -60,7 +60,8 @@ all: $(BUILD)/aem $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libaemtpm.a: $(TPM_OBJ)
 	@mkdir -p $(dir $@)
