@@ -17,3 +17,10 @@ echo "ok: stop is exact"
 tpm-sim stop --dir b
 kill -0 "$b_pid" 2>/dev/null && fail "swtpm of b still runs"
 echo "ok: stopped"
+
+# The leftover check used at the end of every run sees a simulator that was not stopped.
+sim_start 1.2 "$PWD/c"
+check-leftovers "$PWD" >/dev/null && fail "check-leftovers missed a running swtpm+tcsd"
+echo "ok: leftover swtpm/tcsd detected"
+tpm-sim stop --dir c
+check-leftovers "$PWD" || fail "check-leftovers after stop"
