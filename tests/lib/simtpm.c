@@ -96,7 +96,8 @@ static uint32_t ctrl(uint32_t cmd, const uint8_t *payload, size_t len)
 	int fd = dial(ctrl_port);
 
 	put32(req, cmd);
-	memcpy(req + 4, payload, len);
+	if (len)
+		memcpy(req + 4, payload, len);
 	send_all(fd, req, 4 + len);
 	recv_all(fd, res, 4);
 	close(fd);
