@@ -10,6 +10,8 @@
 #   make clean
 
 BUILD   ?= build
+V       ?= 0
+Q       := $(if $(filter 1,$(V)),,@)
 PREFIX  ?= /usr/local
 DESTDIR ?=
 SAN     ?=
@@ -61,7 +63,7 @@ all: $(BUILD)/aem $(UNIT_BIN) $(TOOL_BIN)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libaemtpm.a: $(TPM_OBJ)
 	@mkdir -p $(dir $@)
@@ -75,6 +77,14 @@ $(BUILD)/libaem.a: $(AEM_OBJ)
 
 $(BUILD)/aem: $(BUILD)/obj/aem/main.o $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The boot-path program: only the archive members it references are linked in;
+# the link map tells `make tcb` which project files those are.
+ifneq ($(wildcard aem/boot_main.c),)
+all: $(BUILD)/aem-boot
+$(BUILD)/aem-boot: $(BUILD)/obj/aem/boot_main.o $(LIBS)
+	$(CC) $(LDFLAGS) -Wl,--gc-sections -Wl,-Map=$@.map -o $@ $^ $(LDLIBS)
+endif
 
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIBS)
 	@mkdir -p $(dir $@)
@@ -118,7 +128,7 @@ bench: deps
 	bench/run --build $(BUILD)
 
 # Lines of project C linked into the boot-path program (files it is built from).
-tcb:
+tcb: all
 	@scripts/tcb-lines $(BUILD)
 
 install: $(BUILD)/aem
