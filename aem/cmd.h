@@ -4,5 +4,6 @@
 #define AEM_CMD_H
 
 int cmd_version(int argc, char **argv);
+int cmd_totp(int argc, char **argv);
 
 #endif
