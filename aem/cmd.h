@@ -5,5 +5,6 @@
 
 int cmd_version(int argc, char **argv);
 int cmd_totp(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 
 #endif

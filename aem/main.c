@@ -14,6 +14,7 @@ static const struct verb {
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } verbs[] = {
+	{ "doctor", cmd_doctor, "can this machine run AEM? lint coreboot configs (aem doctor --help)" },
 	{ "totp", cmd_totp, "TOTP secret: otpauth URI, QR code, codes (aem totp --help)" },
 	{ "version", cmd_version, "print the version" },
 };
