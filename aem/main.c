@@ -14,9 +14,24 @@ static const struct verb {
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } verbs[] = {
+	{ "seal", cmd_seal, "seal a secret to PCR values (aem seal --help)" },
+	{ "unseal", cmd_unseal, "unseal a secret sealed by aem seal" },
+	{ "pcrs", cmd_pcrs, "print PCR values of the TPM" },
+	{ "tpm-setup", cmd_tpm_setup, "create the storage root key aem seals under" },
 	{ "doctor", cmd_doctor, "can this machine run AEM? lint coreboot configs (aem doctor --help)" },
-	{ "totp", cmd_totp, "TOTP secret: otpauth URI, QR code, codes (aem totp --help)" },
 	{ "version", cmd_version, "print the version" },
+	{ "log", cmd_log, "print a TXT event log and its replayed PCRs (aem log --help)" },
+	{ "predict", cmd_predict, "predict the next boot's DRTM PCRs (aem predict --help)" },
+	{ "verify", cmd_verify, "name the first event of a TXT log that differs from a prediction" },
+	{ "totp", cmd_totp, "TOTP secret: otpauth URI, QR code, codes (aem totp --help)" },
+	{ "install", cmd_install, "enrol AEM media (device or directory) for this TPM" },
+	{ "secret", cmd_secret, "keep a secret to seal (aem secret set --text ...)" },
+	{ "reseal", cmd_reseal, "seal every secret to THIS boot (pending file)" },
+	{ "update", cmd_update, "seal every secret to the predicted next boot, before rebooting" },
+	{ "revoke", cmd_revoke, "revoke AEM media by suffix (or --all)" },
+	{ "status", cmd_status, "what is sealed to what; is the next boot resealed?" },
+	{ "grub-config", cmd_grub_config, "print GRUB entries for an AEM boot" },
+	{ "boot-unseal", cmd_boot_unseal, "boot path: unseal the media, check freshness, rotate" },
 };
 
 int cmd_version(int argc, char **argv)

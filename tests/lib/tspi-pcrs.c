@@ -1,8 +1,11 @@
 /* tspi-pcrs — test tooling: print TPM 1.2 PCR values as read by trousers'
  * libtspi (Tspi_TPM_PcrRead through tcsd; TSS_TCSD_HOSTNAME/PORT select it).
- *   tspi-pcrs PCR...      one "PCR hex" line each */
+ *   tspi-pcrs PCR...      one "PCR hex" line each
+ *   tspi-pcrs --ping      exit 0 once tcsd serves a TSS context (works on a
+ *                         disabled TPM too, which refuses PCR reads) */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <trousers/tss.h>
 
 int main(int argc, char **argv)
@@ -19,6 +22,10 @@ int main(int argc, char **argv)
 	    (r = Tspi_Context_GetTpmObject(ctx, &tpm))) {
 		fprintf(stderr, "tspi-pcrs: cannot reach tcsd: 0x%x\n", r);
 		return 1;
+	}
+	if (!strcmp(argv[1], "--ping")) {
+		Tspi_Context_Close(ctx);
+		return 0;
 	}
 	for (int i = 1; i < argc; i++) {
 		UINT32 len = 0;

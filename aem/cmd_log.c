@@ -1,0 +1,187 @@
+/* aem log: print a TXT event log (each event, its digests and data) and the PCR values
+ * its replay gives. Also home of the log loader the other measurement verbs share. */
+#include "cmd.h"
+#include "exitcode.h"
+#include "evlog.h"
+#include "hashfile.h"
+#include "err.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#define LOG_MAX (16u << 20)
+
+int aem_cmd_load_evlog(char *const *paths, int n, struct aem_evlog *log)
+{
+	int rc = AEM_TPM_E_INVAL;
+
+	memset(log, 0, sizeof(*log));
+	for (int i = 0; i < n; i++) {
+		struct aem_evlog more = { 0 };
+		uint8_t *buf = NULL;
+		size_t len = 0;
+
+		rc = aem_readfile(paths[i], false, LOG_MAX, &buf, &len);
+		if (rc) {
+			fprintf(stderr, "aem: cannot read event log %s: %s\n", paths[i],
+				aem_tpm_strerror(rc));
+			break;
+		}
+		rc = aem_evlog_parse(buf, len, i ? &more : log);
+		free(buf);
+		/* further files: the other banks' Intel legacy logs of the same launch */
+		if (rc == 0 && i)
+			rc = log->family == AEM_EVLOG_TPM2_LEGACY && more.family == log->family ?
+			     aem_evlog_merge_bank(log, &more) : AEM_TPM_E_FORMAT;
+		aem_evlog_free(&more);
+		if (rc) {
+			fprintf(stderr, "aem: %s is not a TXT event log aem can read%s\n", paths[i],
+				i ? " (or not another bank of the same legacy log)" : "");
+			break;
+		}
+	}
+	if (rc)
+		aem_evlog_free(log);
+	return rc;
+}
+
+static void print_data(const struct aem_event *e)
+{
+	char hex[2 * 64 + 1];
+	uint32_t n = e->data_len > 64 ? 64 : e->data_len;
+
+	if (!e->data_len)
+		return;
+	printf("    data (%u bytes): %s%s\n", e->data_len, aem_hex(e->data, n, hex),
+	       n < e->data_len ? "..." : "");
+}
+
+static void print_text(const struct aem_evlog *log, const struct aem_pcr_values *v, unsigned nv)
+{
+	char hex[2 * AEM_MAX_DIGEST + 1];
+
+	printf("event log: TPM %s, %zu events\n", aem_evlog_family_name(log->family), log->n);
+	for (size_t i = 0; i < log->n; i++) {
+		const struct aem_event *e = &log->ev[i];
+
+		printf("%3zu PCR %-3u 0x%03x %-22s%s\n", i, e->pcr, e->type,
+		       aem_evlog_type_name(e->type), aem_event_extends(e) ? "" : " (not extended)");
+		for (unsigned d = 0; d < e->ndigests; d++)
+			printf("    %-7s %s\n", aem_bank_name(e->digests[d].bank),
+			       aem_hex(e->digests[d].d, aem_bank_size(e->digests[d].bank), hex));
+		print_data(e);
+	}
+	for (unsigned b = 0; b < nv; b++)
+		for (unsigned p = 0; p < AEM_PCR_COUNT; p++)
+			if (aem_pcr_mask_has(v[b].mask, p))
+				printf("replay %s PCR %u: %s\n", aem_bank_name(v[b].bank), p,
+				       aem_hex(v[b].v[p], aem_bank_size(v[b].bank), hex));
+}
+
+static json_object *event_json(const struct aem_event *e)
+{
+	char hex[2 * AEM_MAX_DIGEST + 1], type[16];
+	json_object *o = json_object_new_object(), *d = json_object_new_object();
+	char *data = malloc(2 * (size_t)e->data_len + 1);
+
+	snprintf(type, sizeof(type), "0x%x", e->type);
+	json_object_object_add(o, "pcr", json_object_new_int64(e->pcr));
+	json_object_object_add(o, "type", json_object_new_string(type));
+	json_object_object_add(o, "name", json_object_new_string(aem_evlog_type_name(e->type)));
+	json_object_object_add(o, "extended", json_object_new_boolean(aem_event_extends(e)));
+	for (unsigned i = 0; i < e->ndigests; i++)
+		json_object_object_add(d, aem_bank_name(e->digests[i].bank),
+			json_object_new_string(aem_hex(e->digests[i].d,
+						       aem_bank_size(e->digests[i].bank), hex)));
+	json_object_object_add(o, "digests", d);
+	if (data)
+		json_object_object_add(o, "data", json_object_new_string(
+			e->data_len ? aem_hex(e->data, e->data_len, data) : ""));
+	free(data);
+	return o;
+}
+
+static void print_json(const struct aem_evlog *log, const struct aem_pcr_values *v, unsigned nv)
+{
+	json_object *root = json_object_new_object(), *evs = json_object_new_array();
+	json_object *pcrs = json_object_new_object();
+	char hex[2 * AEM_MAX_DIGEST + 1], num[8];
+
+	json_object_object_add(root, "family",
+			       json_object_new_string(aem_evlog_family_name(log->family)));
+	for (size_t i = 0; i < log->n; i++)
+		json_object_array_add(evs, event_json(&log->ev[i]));
+	json_object_object_add(root, "events", evs);
+	for (unsigned b = 0; b < nv; b++) {
+		json_object *bank = json_object_new_object();
+
+		for (unsigned p = 0; p < AEM_PCR_COUNT; p++) {
+			if (!aem_pcr_mask_has(v[b].mask, p))
+				continue;
+			snprintf(num, sizeof(num), "%u", p);
+			json_object_object_add(bank, num, json_object_new_string(
+				aem_hex(v[b].v[p], aem_bank_size(v[b].bank), hex)));
+		}
+		json_object_object_add(pcrs, aem_bank_name(v[b].bank), bank);
+	}
+	json_object_object_add(root, "pcrs", pcrs);
+	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+}
+
+static const char log_usage[] =
+	"usage: aem log --event-log FILE [--event-log FILE2...] [--json]\n"
+	"  Print every event of a TXT event log (TPM 1.2 container, TPM 2.0 TCG or Intel\n"
+	"  legacy per-bank log: give each bank's legacy log) and the replayed PCR values.\n"
+	"  --live (read the log from the TXT heap) is not supported yet.\n";
+
+int cmd_log(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "event-log", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "live", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct aem_pcr_values v[AEM_EVLOG_MAX_BANKS];
+	struct aem_evlog log;
+	char *files[16];
+	int nfiles = 0, c;
+	bool json = false;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (nfiles >= 16) {
+				fprintf(stderr, "aem log: too many --event-log\n");
+				return AEM_EXIT_USAGE;
+			}
+			files[nfiles++] = optarg;
+			break;
+		case 'j': json = true; break;
+		case 'L':
+			fprintf(stderr, "aem log: --live is not supported yet; give --event-log FILE\n");
+			return AEM_EXIT_UNSUPPORTED;
+		case 'h': fputs(log_usage, stdout); return AEM_EXIT_OK;
+		default: fputs(log_usage, stderr); return AEM_EXIT_USAGE;
+		}
+	}
+	if (nfiles == 0 || optind != argc) {
+		fputs(log_usage, stderr);
+		return AEM_EXIT_USAGE;
+	}
+	if (aem_cmd_load_evlog(files, nfiles, &log))
+		return AEM_EXIT_INPUT;
+	for (unsigned b = 0; b < log.nbanks; b++)
+		aem_evlog_replay(&log, log.banks[b], log.n, &v[b]);
+	if (json)
+		print_json(&log, v, log.nbanks);
+	else
+		print_text(&log, v, log.nbanks);
+	aem_evlog_free(&log);
+	return AEM_EXIT_OK;
+}

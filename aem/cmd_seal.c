@@ -1,0 +1,286 @@
+/* aem seal: seal a secret to PCR values (current ones, or given ones with
+ * --expect). Also the helpers the TPM verbs share (exit codes, PIN entry). */
+#include "cmd.h"
+#include "exitcode.h"
+#include "err.h"
+#include "seal.h"
+#include "tpm12.h"
+#include "values.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <termios.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+static const char seal_help[] =
+	"usage: aem seal --in SECRET --out SEALED [options]\n"
+	"Seal SECRET (any size; '-' = stdin) so that only this TPM, with the selected PCRs\n"
+	"holding the expected values, can unseal it.\n"
+	"  --pcrs LIST          PCRs to seal to (default 13,17,18; 13,17,18,19 on TPM 1.2)\n"
+	"  --bank NAME          PCR bank (default sha256; sha1 on TPM 1.2)\n"
+	"  --tpm 1.2|2.0        TPM family (default: detected)\n"
+	"  --expect FILE        expected values (JSON of aem predict / aem pcrs --json, or\n"
+	"                       tpm2_pcrread -o output); PCRs missing from FILE are read live\n"
+	"  --pin                also require a PIN (read from the terminal, or env AEM_PIN)\n"
+	"  --tcti SPEC          TPM to use (default: AEM_TCTI, TPM2TOOLS_TCTI, TSS2_TCTI,\n"
+	"                       /dev/tpmrm0, /dev/tpm0)\n"
+	"  --allow-unmeasured   seal even when the PCRs show no measured launch\n";
+
+int aem_exit_from_tpm(int err)
+{
+	switch (err) {
+	case AEM_TPM_OK: return AEM_EXIT_OK;
+	case AEM_TPM_E_INVAL: return AEM_EXIT_USAGE;
+	case AEM_TPM_E_FORMAT: case AEM_TPM_E_VERSION: case AEM_TPM_E_NOT_AEM:
+	case AEM_TPM_E_CRYPTO: return AEM_EXIT_INPUT;
+	case AEM_TPM_E_IO: return AEM_EXIT_IO;
+	case AEM_TPM_E_NOTPM: case AEM_TPM_E_NO_SRK: case AEM_TPM_E_BAD_SRK:
+	case AEM_TPM_E_NOT_OWNED: case AEM_TPM_E_DISABLED: return AEM_EXIT_NOTPM;
+	case AEM_TPM_E_PCR_MISMATCH: return AEM_EXIT_MISMATCH;
+	case AEM_TPM_E_AUTH: case AEM_TPM_E_LOCKOUT: return AEM_EXIT_AUTH;
+	case AEM_TPM_E_UNMEASURED: return AEM_EXIT_UNMEASURED;
+	case AEM_TPM_E_FAMILY: case AEM_TPM_E_UNSUPPORTED: return AEM_EXIT_UNSUPPORTED;
+	default: return AEM_EXIT_FAIL;
+	}
+}
+
+/* One line from the terminal with echo off; the newline is dropped. */
+static int tty_line(FILE *tty, const char *prompt, char *buf, size_t len)
+{
+	struct termios old, quiet;
+	int echo_off = tcgetattr(fileno(tty), &old) == 0;
+	size_t n;
+
+	fprintf(stderr, "%s", prompt);
+	if (echo_off) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	}
+	if (!fgets(buf, (int)len, tty))
+		buf[0] = '\0';
+	if (echo_off)
+		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fprintf(stderr, "\n");
+	n = strcspn(buf, "\n");
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int aem_read_pin(const char *prompt, int confirm, char *buf, size_t len)
+{
+	const char *env = getenv("AEM_PIN");
+	char again[256];
+	FILE *tty;
+	int n;
+
+	/* For tests and scripted setups; documented in aem(1). */
+	if (env) {
+		if (strlen(env) + 1 > len || !*env)
+			return -1;
+		strcpy(buf, env);
+		return (int)strlen(buf);
+	}
+	tty = fopen("/dev/tty", "r+");
+	if (!tty)
+		return -1;
+	setvbuf(tty, NULL, _IONBF, 0);
+	n = tty_line(tty, prompt, buf, len);
+	if (n > 0 && confirm && (tty_line(tty, "Repeat the PIN: ", again, sizeof(again)) != n ||
+				 strcmp(again, buf))) {
+		fprintf(stderr, "aem: the PINs differ\n");
+		n = -1;
+	}
+	explicit_bzero(again, sizeof(again));
+	fclose(tty);
+	if (n <= 0) {
+		explicit_bzero(buf, len);
+		return -1;
+	}
+	return n;
+}
+
+struct seal_opts {
+	const char *in, *out, *expect, *tcti;
+	enum aem_bank bank;
+	aem_pcr_mask mask;
+	int pin, allow_unmeasured;
+};
+
+static int parse_opts(int argc, char **argv, struct seal_opts *o)
+{
+	static const struct option lo[] = {
+		{ "in", required_argument, NULL, 'i' }, { "out", required_argument, NULL, 'o' },
+		{ "pcrs", required_argument, NULL, 'p' }, { "bank", required_argument, NULL, 'b' },
+		{ "expect", required_argument, NULL, 'e' }, { "pin", no_argument, NULL, 'P' },
+		{ "tcti", required_argument, NULL, 'T' }, { "tpm", required_argument, NULL, 'F' },
+		{ "allow-unmeasured", no_argument, NULL, 'U' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->bank = AEM_BANK_NONE; /* both: the family's default, see family_defaults */
+	o->mask = 0;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'i': o->in = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'e': o->expect = optarg; break;
+		case 'T': o->tcti = optarg; break;
+		case 'F':
+			if (aem_tpm_prefer_family(optarg))
+				return fprintf(stderr, "aem seal: --tpm takes 1.2 or 2.0\n"), -1;
+			break;
+		case 'P': o->pin = 1; break;
+		case 'U': o->allow_unmeasured = 1; break;
+		case 'p':
+			if (aem_pcr_mask_parse(optarg, &o->mask) || !o->mask)
+				return fprintf(stderr, "aem seal: bad PCR list '%s'\n", optarg), -1;
+			break;
+		case 'b':
+			o->bank = aem_bank_from_name(optarg);
+			if (o->bank == AEM_BANK_NONE)
+				return fprintf(stderr, "aem seal: unknown bank '%s'\n", optarg), -1;
+			break;
+		case 'h': fputs(seal_help, stdout); return 1;
+		default: fputs(seal_help, stderr); return -1;
+		}
+	}
+	if (!o->in || !o->out || optind != argc) {
+		fputs(seal_help, stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Values from --expect; PCRs of the selection the file lacks come from the
+ * live TPM, and the user is told which. */
+static int expected_values(struct aem_tpm *t, const struct seal_opts *o, struct aem_pcr_values *v)
+{
+	struct aem_pcr_values live;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	aem_pcr_mask missing;
+	char list[80];
+	int err;
+
+	err = aem_file_read(o->expect, 1u << 20, &buf, &len);
+	if (err)
+		return fprintf(stderr, "aem seal: cannot read %s\n", o->expect), err;
+	err = aem_values_parse(buf, len, o->bank, o->mask, v);
+	if (err == AEM_TPM_E_FORMAT && v->mask && (v->mask & ~o->mask) == 0)
+		err = aem_values_parse(buf, len, o->bank, v->mask, v);
+	aem_buf_free(buf, len);
+	if (err)
+		return fprintf(stderr, "aem seal: %s: no usable %s values for PCRs %s\n", o->expect,
+			       aem_bank_name(o->bank), aem_pcr_mask_format(o->mask, list, sizeof(list))),
+		       err;
+	missing = o->mask & ~v->mask;
+	if (!missing)
+		return 0;
+	memset(&live, 0, sizeof(live));
+	live.bank = o->bank;
+	live.mask = missing;
+	err = aem_tpm_pcr_read(t, &live);
+	if (err)
+		return err;
+	fprintf(stderr, "aem seal: PCR %s not in %s: sealing to the current value\n",
+		aem_pcr_mask_format(missing, list, sizeof(list)), o->expect);
+	for (unsigned i = 0; i < AEM_PCR_COUNT; i++)
+		if (aem_pcr_mask_has(missing, i))
+			memcpy(v->v[i], live.v[i], sizeof(v->v[i]));
+	v->mask = o->mask;
+	return 0;
+}
+
+/* TPM 1.2 has only sha1, and tboot extends PCR 19 there in both mappings. */
+static void family_defaults(struct aem_tpm *t, struct seal_opts *o)
+{
+	int tpm12 = aem_tpm_family(t) == AEM_FAMILY_TPM12;
+
+	if (o->bank == AEM_BANK_NONE)
+		o->bank = tpm12 ? AEM_BANK_SHA1 : AEM_BANK_SHA256;
+	if (!o->mask)
+		o->mask = (1u << 13) | (1u << 17) | (1u << 18) | (tpm12 ? 1u << 19 : 0);
+}
+
+static int target_values(struct aem_tpm *t, const struct seal_opts *o, struct aem_pcr_values *v)
+{
+	unsigned bad;
+	int err;
+
+	memset(v, 0, sizeof(*v));
+	v->bank = o->bank;
+	v->mask = o->mask;
+	err = o->expect ? expected_values(t, o, v) : aem_tpm_pcr_read(t, v);
+	if (err)
+		return err;
+	if (!o->allow_unmeasured && aem_tpm_check_measured(v, &bad)) {
+		fprintf(stderr, "aem seal: PCR %u reads all-%s: the measured launch did not happen: "
+			"check TXT/SINIT (or --allow-unmeasured)\n",
+			bad, aem_all_bytes(v->v[bad], aem_bank_size(v->bank), 0) ? "00" : "FF");
+		return AEM_TPM_E_UNMEASURED;
+	}
+	return 0;
+}
+
+static int seal_with(struct aem_tpm *t, const struct seal_opts *o, const uint8_t *pt, size_t len)
+{
+	struct aem_pcr_values v;
+	char pin[256];
+	int pin_len = 0, err;
+	uint8_t *out = NULL;
+	size_t out_len = 0;
+
+	err = target_values(t, o, &v);
+	if (err)
+		return err;
+	if (o->pin && (pin_len = aem_read_pin("PIN for the sealed secret: ", 1, pin, sizeof(pin))) < 0) {
+		fprintf(stderr, "aem seal: no PIN given\n");
+		return AEM_TPM_E_INVAL;
+	}
+	err = aem_tpm_seal_payload(t, &v, o->pin ? pin : NULL, (size_t)pin_len, pt, len, &out, &out_len);
+	explicit_bzero(pin, sizeof(pin));
+	if (!err && aem_file_write_atomic(o->out, out, out_len, 0600)) {
+		fprintf(stderr, "aem seal: cannot write %s\n", o->out);
+		err = AEM_TPM_E_IO;
+	}
+	aem_buf_free(out, out_len);
+	return err;
+}
+
+int cmd_seal(int argc, char **argv)
+{
+	struct seal_opts o;
+	struct aem_tpm *t = NULL;
+	uint8_t *pt = NULL;
+	size_t len = 0;
+	int err, r = parse_opts(argc, argv, &o);
+
+	if (r)
+		return r > 0 ? AEM_EXIT_OK : AEM_EXIT_USAGE;
+	err = aem_file_read(o.in, AEM_SEALED_MAX_PAYLOAD, &pt, &len);
+	if (err) {
+		fprintf(stderr, "aem seal: cannot read %s: %s\n", o.in, aem_tpm_strerror(err));
+		return AEM_EXIT_INPUT;
+	}
+	if (len)
+		mlock(pt, len); /* best effort: keep the secret out of swap */
+	err = aem_tpm_open(o.tcti, &t);
+	if (!err)
+		family_defaults(t, &o);
+	if (!err)
+		err = seal_with(t, &o, pt, len);
+	if (err && err != AEM_TPM_E_UNMEASURED) {
+		const char *d = t ? aem_tpm_last_detail(t) : "";
+		fprintf(stderr, "aem seal: %s%s%s\n", aem_tpm_strerror(err), *d ? ": " : "", d);
+	}
+	aem_tpm_close(t);
+	aem_buf_free(pt, len);
+	return aem_exit_from_tpm(err);
+}

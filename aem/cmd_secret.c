@@ -1,0 +1,82 @@
+/* aem secret: the plaintext secrets live only in the state directory
+ * (/var/lib/aem/secrets, root-only); the media only ever holds them sealed. */
+#include "cmd.h"
+#include "err.h"
+#include "exitcode.h"
+#include "state.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char secret_help[] =
+	"usage: aem secret set [--name NAME] --text TEXT | --file FILE|-\n"
+	"       aem secret list\n"
+	"Keep a secret (default name \"secret\"; [a-z0-9_-]) in $AEM_STATE_DIR/secrets\n"
+	"(/var/lib/aem). It reaches the media only sealed: run aem reseal or aem update.\n";
+
+static int secret_set(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "name", required_argument, NULL, 'n' }, { "text", required_argument, NULL, 't' },
+		{ "file", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = "secret", *text = NULL, *file = NULL;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 't': text = optarg; break;
+		case 'f': file = optarg; break;
+		case 'h': fputs(secret_help, stdout); return AEM_EXIT_OK;
+		default: fputs(secret_help, stderr); return AEM_EXIT_USAGE;
+		}
+	}
+	if (!text == !file || optind != argc || !aem_bundle_name_ok(name))
+		return fputs(secret_help, stderr), AEM_EXIT_USAGE;
+	if (file) {
+		rc = aem_file_read(file, AEM_BUNDLE_MAX_SECRET, &buf, &len);
+		if (rc) {
+			fprintf(stderr, "aem secret: cannot read %s: %s\n", file, aem_tpm_strerror(rc));
+			return AEM_EXIT_INPUT;
+		}
+	}
+	rc = aem_state_secret_write(name, file ? buf : (const uint8_t *)text,
+				    file ? len : strlen(text));
+	aem_buf_free(buf, len);
+	if (rc) {
+		fprintf(stderr, "aem secret: cannot write %s/secrets/%s: %s\n", aem_state_dir(), name,
+			aem_tpm_strerror(rc));
+		return AEM_EXIT_IO;
+	}
+	printf("secret '%s' kept in %s/secrets: run aem reseal (this boot) or aem update "
+	       "(next boot) to seal it to the media\n", name, aem_state_dir());
+	return AEM_EXIT_OK;
+}
+
+int cmd_secret(int argc, char **argv)
+{
+	char **names = NULL;
+	size_t n = 0;
+
+	if (argc >= 2 && !strcmp(argv[1], "set"))
+		return secret_set(argc - 1, argv + 1);
+	if (argc == 2 && !strcmp(argv[1], "list")) {
+		if (aem_state_secret_list(&names, &n))
+			return fprintf(stderr, "aem secret: cannot list %s/secrets\n", aem_state_dir()),
+			       AEM_EXIT_IO;
+		for (size_t i = 0; i < n; i++)
+			printf("%s\n", names[i]);
+		aem_state_free_list(names, n);
+		return AEM_EXIT_OK;
+	}
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return fputs(secret_help, stdout), AEM_EXIT_OK;
+	fputs(secret_help, stderr);
+	return AEM_EXIT_USAGE;
+}

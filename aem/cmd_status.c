@@ -1,0 +1,165 @@
+/* aem status: what is sealed to what, and whether the next boot will unseal
+ * (its prediction matches a sealed file) — before the user reboots. */
+#include "cmd.h"
+#include "err.h"
+#include "exitcode.h"
+#include "lifecycle_cmd.h"
+
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char status_help[] =
+	"usage: aem status [--json] [--grub-cfg FILE] [--entry E] [--boot-dir DIR]\n"
+	"                  [--event-log FILE] [--config FILE] [--tcti SPEC]\n"
+	"TPM family and aem identity, enrolled media, what each sealed file is sealed to,\n"
+	"freshness, and whether the next boot (as GRUB will boot it) is already resealed.\n";
+
+struct st {
+	struct aem_lc lc;
+	bool have_now, have_next;
+	struct aem_pcr_values now, next;
+	char now_why[AEM_LC_WHY], next_why[AEM_LC_WHY];
+};
+
+static const char *file_state(const char *path, const struct st *s, const struct aem_pcr_values *v,
+			      bool have)
+{
+	int rc;
+
+	if (access(path, F_OK))
+		return "absent";
+	if (!have)
+		return "present";
+	rc = aem_lc_sealed_matches(path, v);
+	return rc == 0 ? "matches" : rc == AEM_TPM_E_PCR_MISMATCH ? "differs" : "unreadable";
+	(void)s;
+}
+
+static json_object *media_json(struct st *s, const char *suffix)
+{
+	json_object *o = json_object_new_object();
+	struct aem_media_rec m;
+	struct aem_fresh_slot slot;
+	char root[AEM_STATE_PATH_MAX], p[AEM_STATE_PATH_MAX], label[40];
+	const char *cur_now, *cur_next, *pend_next, *verdict;
+
+	json_object_object_add(o, "label", json_object_new_string(aem_lc_label(suffix, label, 40)));
+	if (aem_state_media_load(suffix, &m))
+		return json_object_object_add(o, "error", json_object_new_string("bad record")), o;
+	json_object_object_add(o, "kind", json_object_new_string(m.kind == AEM_MEDIA_DIR ? "dir" : "device"));
+	json_object_object_add(o, "path", json_object_new_string(m.path));
+	json_object_object_add(o, "uuid", json_object_new_string(m.uuid));
+	if (m.usb[0])
+		json_object_object_add(o, "usb", json_object_new_string(m.usb));
+	json_object_object_add(o, "slot", json_object_new_int((int)m.slot));
+	json_object_object_add(o, "this_tpm", json_object_new_boolean(!strcmp(m.tpm_id, s->lc.id_hex)));
+	if (!aem_lc_slot_read(&s->lc, m.slot, &slot, NULL))
+		json_object_object_add(o, "freshness", json_object_new_string(
+			slot.revoked ? "revoked" : slot.has_cur && slot.has_next ? "current+pending" :
+			slot.has_cur ? "current" : slot.has_next ? "pending" : "empty"));
+	if (aem_state_media_root(&m, root, sizeof(root))) {
+		json_object_object_add(o, "present", json_object_new_boolean(0));
+		return o;
+	}
+	json_object_object_add(o, "present", json_object_new_boolean(1));
+	aem_state_sealed_path(root, s->lc.id_hex, AEM_SEALED_CUR, p, sizeof(p));
+	cur_now = file_state(p, s, &s->now, s->have_now);
+	cur_next = file_state(p, s, &s->next, s->have_next);
+	aem_state_sealed_path(root, s->lc.id_hex, AEM_SEALED_NEXT, p, sizeof(p));
+	pend_next = file_state(p, s, &s->next, s->have_next);
+	json_object_object_add(o, "current_vs_this_boot", json_object_new_string(cur_now));
+	json_object_object_add(o, "current_vs_next_boot", json_object_new_string(cur_next));
+	json_object_object_add(o, "pending_vs_next_boot", json_object_new_string(pend_next));
+	verdict = !s->have_next ? "unknown" :
+		  !strcmp(pend_next, "matches") || !strcmp(cur_next, "matches") ? "yes" : "no";
+	json_object_object_add(o, "next_boot_resealed", json_object_new_string(verdict));
+	return o;
+}
+
+static void print_text(json_object *root)
+{
+	json_object_object_foreach(root, k, v) {
+		if (json_object_get_type(v) != json_type_array) {
+			printf("%-22s %s\n", k, json_object_get_string(v));
+			continue;
+		}
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			json_object *m = json_object_array_get_idx(v, i);
+			printf("media:\n");
+			json_object_object_foreach(m, mk, mv)
+				printf("  %-22s %s\n", mk, json_object_get_string(mv));
+		}
+	}
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' }, { "grub-cfg", required_argument, NULL, 'g' },
+		{ "entry", required_argument, NULL, 'e' }, { "boot-dir", required_argument, NULL, 'B' },
+		{ "event-log", required_argument, NULL, 'l' }, { "config", required_argument, NULL, 'c' },
+		{ "tcti", required_argument, NULL, 'T' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct aem_lc_next_src src = { 0 };
+	const char *conf = NULL, *tcti = NULL;
+	json_object *root, *media;
+	char **list = NULL, mask[80];
+	size_t n = 0;
+	struct st s;
+	int c, json = 0, rc;
+
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'g': src.grub_cfg = optarg; break;
+		case 'e': src.entry = optarg; break;
+		case 'B': src.boot_dir = optarg; break;
+		case 'l': src.evlog = optarg; break;
+		case 'c': conf = optarg; break;
+		case 'T': tcti = optarg; break;
+		case 'h': fputs(status_help, stdout); return AEM_EXIT_OK;
+		default: fputs(status_help, stderr); return AEM_EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return fputs(status_help, stderr), AEM_EXIT_USAGE;
+	memset(&s, 0, sizeof(s));
+	if ((rc = aem_lc_cmd_open(&s.lc, "status", conf, tcti, false)) != 0)
+		return rc;
+	root = json_object_new_object();
+	json_object_object_add(root, "family", json_object_new_string(
+		s.lc.family == AEM_FAMILY_TPM12 ? "1.2" : "2.0"));
+	json_object_object_add(root, "identity", json_object_new_string(
+		s.lc.id_hex[0] ? s.lc.id_hex : "none (run aem tpm-setup)"));
+	json_object_object_add(root, "bank", json_object_new_string(
+		aem_bank_name(aem_config_bank(&s.lc.cfg, s.lc.family))));
+	json_object_object_add(root, "pcrs", json_object_new_string(aem_pcr_mask_format(
+		aem_config_pcrs(&s.lc.cfg, s.lc.family), mask, sizeof(mask))));
+	s.have_now = aem_lc_values_now(&s.lc, src.evlog, &s.now) == 0;
+	snprintf(s.now_why, sizeof(s.now_why), "%s", s.lc.why);
+	s.lc.why[0] = '\0';
+	s.have_next = aem_lc_values_next(&s.lc, &src, &s.next) == 0;
+	snprintf(s.next_why, sizeof(s.next_why), "%s", s.lc.why);
+	if (!s.have_now)
+		json_object_object_add(root, "this_boot", json_object_new_string(s.now_why));
+	if (!s.have_next)
+		json_object_object_add(root, "next_boot", json_object_new_string(s.next_why));
+	media = json_object_new_array();
+	if (!aem_state_media_list(&list, &n))
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(media, media_json(&s, list[i]));
+	aem_state_free_list(list, n);
+	json_object_object_add(root, "media", media);
+	if (json)
+		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
+	else
+		print_text(root);
+	json_object_put(root);
+	aem_lc_close(&s.lc);
+	return AEM_EXIT_OK;
+}

@@ -1,0 +1,156 @@
+/* aem unseal: recover a secret sealed by aem seal. Writes the secret to
+ * stdout (or --out FILE) and nothing at all on failure; on a PCR mismatch
+ * names every PCR that differs from the sealed expectation. */
+#include "cmd.h"
+#include "exitcode.h"
+#include "err.h"
+#include "seal.h"
+#include "tpm12.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static const char unseal_help[] =
+	"usage: aem unseal --in SEALED [--out FILE|-] [--tcti SPEC] [--tpm 1.2|2.0]\n"
+	"Unseal a file written by aem seal; the secret goes to stdout unless --out names a\n"
+	"file (written atomically, mode 0600). A PIN, when the file needs one, is read from\n"
+	"the terminal (or env AEM_PIN).\n";
+
+static void report_mismatch(const struct aem_sealed *s, const struct aem_pcr_values *now)
+{
+	size_t n = aem_bank_size(s->expect.bank);
+	char a[2 * AEM_MAX_DIGEST + 1], b[2 * AEM_MAX_DIGEST + 1];
+
+	for (unsigned i = 0; i < AEM_PCR_COUNT; i++) {
+		if (!aem_pcr_mask_has(s->expect.mask, i) || !memcmp(s->expect.v[i], now->v[i], n))
+			continue;
+		fprintf(stderr, "PCR %u differs: sealed %s, now %s\n", i, aem_hex(s->expect.v[i], n, a),
+			aem_hex(now->v[i], n, b));
+	}
+}
+
+static void report_auth(struct aem_tpm *t, int err)
+{
+	struct aem_tpm_da da;
+
+	if (aem_tpm_da_info(t, &da) != 0) {
+		const char *d = aem_tpm_last_detail(t); /* TPM 1.2: SRK password or PIN */
+		fprintf(stderr, "aem unseal: %s%s%s\n", aem_tpm_strerror(err), *d ? ": " : "", d);
+		return;
+	}
+	if (err == AEM_TPM_E_LOCKOUT || da.in_lockout) {
+		fprintf(stderr, "aem unseal: %s (one failure is forgotten every %u s)\n",
+			aem_tpm_strerror(AEM_TPM_E_LOCKOUT), da.recovery_s);
+		return;
+	}
+	fprintf(stderr, "aem unseal: wrong PIN: %u tries left before the TPM locks out\n",
+		da.max_tries > da.counter ? da.max_tries - da.counter : 0);
+}
+
+static void report(struct aem_tpm *t, const struct aem_sealed *s, int err,
+		   const struct aem_pcr_values *now)
+{
+	const char *d = aem_tpm_last_detail(t);
+
+	if (err == AEM_TPM_E_PCR_MISMATCH) {
+		fprintf(stderr, "aem unseal: %s\n", aem_tpm_strerror(err));
+		report_mismatch(s, now);
+	} else if (err == AEM_TPM_E_AUTH || err == AEM_TPM_E_LOCKOUT) {
+		report_auth(t, err);
+	} else if (err == AEM_TPM_E_CRYPTO && !*d) {
+		fprintf(stderr, "aem unseal: %s\n", aem_tpm_strerror(err));
+	} else {
+		fprintf(stderr, "aem unseal: %s%s%s\n", aem_tpm_strerror(err), *d ? ": " : "", d);
+	}
+}
+
+static int write_all(int fd, const uint8_t *b, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, b, n);
+		if (w <= 0)
+			return AEM_TPM_E_IO;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int unseal_to(struct aem_tpm *t, const struct aem_sealed *s, const char *out)
+{
+	struct aem_pcr_values now;
+	char pin[256];
+	int pin_len = 0, err;
+	uint8_t *pt = malloc(s->ct_len ? s->ct_len : 1);
+
+	if (!pt)
+		return AEM_TPM_E_NOMEM;
+	mlock(pt, s->ct_len ? s->ct_len : 1);
+	if ((s->flags & AEM_SEALED_F_PIN) &&
+	    (pin_len = aem_read_pin("PIN: ", 0, pin, sizeof(pin))) < 0) {
+		fprintf(stderr, "aem unseal: no PIN given\n");
+		aem_buf_free(pt, s->ct_len);
+		return AEM_TPM_E_AUTH;
+	}
+	err = aem_tpm_unseal_payload(t, s, (s->flags & AEM_SEALED_F_PIN) ? pin : NULL,
+				     (size_t)pin_len, pt, &now);
+	explicit_bzero(pin, sizeof(pin));
+	if (err)
+		report(t, s, err, &now);
+	else if (!strcmp(out, "-") ? write_all(STDOUT_FILENO, pt, s->ct_len)
+				   : aem_file_write_atomic(out, pt, s->ct_len, 0600))
+		err = AEM_TPM_E_IO, fprintf(stderr, "aem unseal: cannot write %s\n", out);
+	aem_buf_free(pt, s->ct_len ? s->ct_len : 1);
+	return err;
+}
+
+int cmd_unseal(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "in", required_argument, NULL, 'i' }, { "out", required_argument, NULL, 'o' },
+		{ "tcti", required_argument, NULL, 'T' }, { "tpm", required_argument, NULL, 'F' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *in = NULL, *out = "-", *tcti = NULL;
+	struct aem_sealed s;
+	struct aem_tpm *t = NULL;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'i': in = optarg; break;
+		case 'o': out = optarg; break;
+		case 'T': tcti = optarg; break;
+		case 'F':
+			if (aem_tpm_prefer_family(optarg))
+				return fprintf(stderr, "aem unseal: --tpm takes 1.2 or 2.0\n"), AEM_EXIT_USAGE;
+			break;
+		case 'h': fputs(unseal_help, stdout); return AEM_EXIT_OK;
+		default: fputs(unseal_help, stderr); return AEM_EXIT_USAGE;
+		}
+	}
+	if (!in || optind != argc)
+		return fputs(unseal_help, stderr), AEM_EXIT_USAGE;
+	err = aem_file_read(in, AEM_SEALED_MAX_FILE, &buf, &len);
+	if (!err)
+		err = aem_sealed_parse(buf, len, &s);
+	aem_buf_free(buf, len);
+	if (err) {
+		fprintf(stderr, "aem unseal: %s: %s\n", in, aem_tpm_strerror(err));
+		return err == AEM_TPM_E_IO ? AEM_EXIT_INPUT : aem_exit_from_tpm(err);
+	}
+	err = aem_tpm_open(tcti, &t);
+	if (err)
+		fprintf(stderr, "aem unseal: %s\n", aem_tpm_strerror(err));
+	else
+		err = unseal_to(t, &s, out);
+	aem_tpm_close(t);
+	aem_sealed_free(&s);
+	return aem_exit_from_tpm(err);
+}

@@ -1,0 +1,44 @@
+/* /etc/aem/aem.conf: what the lifecycle commands seal to and where they look
+ * (documented in docs/aem.conf.5.md). "key = value" lines, '#' comments;
+ * unknown keys are errors so a typo never silently weakens the seal set. */
+#ifndef AEM_CONFIG_H
+#define AEM_CONFIG_H
+
+#include <stddef.h>
+
+#include "pcr.h"
+#include "sealed.h"
+
+#define AEM_CONF_DEFAULT "/etc/aem/aem.conf"
+#define AEM_CONF_MAX (64u << 10)
+#define AEM_CONF_PATH_MAX 512
+
+enum aem_display { AEM_DISPLAY_TEXT = 0, AEM_DISPLAY_TOTP, AEM_DISPLAY_BOTH };
+
+struct aem_config {
+	aem_pcr_mask pcrs_tpm2;        /* default 13,17,18 */
+	aem_pcr_mask pcrs_tpm12;       /* default 13,17,18,19 */
+	enum aem_bank bank_tpm2;       /* default sha256 (tboot's extpol default) */
+	enum aem_display display;      /* default text */
+	char grub_cfg[AEM_CONF_PATH_MAX];  /* default /boot/grub/grub.cfg */
+	char grub_entry[AEM_CONF_PATH_MAX];/* "" = the first tboot entry */
+	char event_log[AEM_CONF_PATH_MAX]; /* "" = none configured */
+	char boot_dir[AEM_CONF_PATH_MAX];  /* default /boot */
+};
+
+/* The defaults above. */
+void aem_config_defaults(struct aem_config *c);
+/* Parse text[0..len) over the defaults already in c. AEM_TPM_E_FORMAT with
+ * "line N: why" in err on a bad line; c keeps what was read before it. */
+int aem_config_parse(const char *text, size_t len, struct aem_config *c, char *err,
+		     size_t errlen);
+/* Defaults, then the file path (NULL: env AEM_CONF, else AEM_CONF_DEFAULT). A
+ * missing file is not an error (defaults); an unreadable or bad one is. */
+int aem_config_load(const char *path, struct aem_config *c, char *err, size_t errlen);
+
+/* The PCR set and bank aem seals to on a TPM of this family. */
+aem_pcr_mask aem_config_pcrs(const struct aem_config *c, enum aem_family f);
+enum aem_bank aem_config_bank(const struct aem_config *c, enum aem_family f);
+const char *aem_display_name(enum aem_display d);
+
+#endif

@@ -1,0 +1,242 @@
+/* The lifecycle engine: pending seals (update, reseal) and the boot-time
+ * unseal with freshness rotation. Ordering is the whole point here; see the
+ * crash table in docs/lifecycle.md. */
+#include "lifecycle.h"
+#include "err.h"
+#include "policy.h"
+#include "seal.h"
+#include "tpm12.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PATHLEN AEM_STATE_PATH_MAX
+
+int aem_lc_open(struct aem_lc *lc, const char *conf, const char *tcti, bool need_id)
+{
+	int rc;
+
+	memset(lc, 0, sizeof(*lc));
+	rc = aem_config_load(conf, &lc->cfg, lc->why, sizeof(lc->why));
+	if (rc)
+		return rc;
+	rc = aem_tpm_open(tcti, &lc->t);
+	if (rc) {
+		snprintf(lc->why, sizeof(lc->why), "no TPM: %s", aem_tpm_strerror(rc));
+		return rc;
+	}
+	lc->family = aem_tpm_family(lc->t);
+	rc = aem_lc_id_read(lc->t, lc->id);
+	if (rc == 0) {
+		aem_hex(lc->id, sizeof(lc->id), lc->id_hex);
+	} else if (need_id) {
+		snprintf(lc->why, sizeof(lc->why), "this TPM has no aem identity (%s): run aem tpm-setup",
+			 aem_tpm_strerror(rc));
+		return AEM_TPM_E_NO_SRK;
+	}
+	return 0;
+}
+
+void aem_lc_close(struct aem_lc *lc)
+{
+	aem_tpm_close(lc->t);
+	lc->t = NULL;
+}
+
+int aem_lc_slot_read(struct aem_lc *lc, unsigned slot, struct aem_fresh_slot *s, bool *defined)
+{
+	uint8_t buf[AEM_FRESH_NV_SIZE];
+	int rc = aem_tpm_nv_read(lc->t, aem_fresh_slot_index(lc->family, slot), buf, sizeof(buf));
+
+	memset(s, 0, sizeof(*s));
+	if (defined)
+		*defined = rc == 0;
+	if (rc == AEM_TPM_E_INVAL)
+		return 0; /* never written: empty */
+	if (rc)
+		return rc;
+	return aem_fresh_slot_parse(buf, sizeof(buf), s);
+}
+
+int aem_lc_slot_write(struct aem_lc *lc, unsigned slot, const struct aem_fresh_slot *s)
+{
+	uint8_t buf[AEM_FRESH_NV_SIZE];
+
+	aem_fresh_slot_serialize(s, buf);
+	return aem_tpm_nv_write(lc->t, aem_fresh_slot_index(lc->family, slot), buf, sizeof(buf));
+}
+
+static int sync_dir_of(const char *path)
+{
+	char tmp[PATHLEN];
+	int fd, rc;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	fd = open(dirname(tmp), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return AEM_TPM_E_IO;
+	rc = fsync(fd) ? AEM_TPM_E_IO : 0;
+	close(fd);
+	return rc;
+}
+
+/* rename, then make the rename itself durable. */
+static int commit_rename(const char *from, const char *to)
+{
+	if (rename(from, to))
+		return AEM_TPM_E_IO;
+	return sync_dir_of(to);
+}
+
+static bool values_equal(const struct aem_pcr_values *a, const struct aem_pcr_values *b)
+{
+	size_t n = aem_bank_size(a->bank);
+
+	if (a->bank != b->bank || a->mask != b->mask)
+		return false;
+	for (unsigned i = 0; i < AEM_PCR_COUNT; i++)
+		if (aem_pcr_mask_has(a->mask, i) && memcmp(a->v[i], b->v[i], n))
+			return false;
+	return true;
+}
+
+/* The policy recorded in s is the one its expected values give (computed
+ * here, offline): the TPM object will open exactly for those values. */
+static bool policy_ok(const struct aem_sealed *s)
+{
+	uint8_t p[AEM_MAX_DIGEST];
+
+	if (s->flags & AEM_SEALED_F_PIN)
+		return false;
+	if (s->family == AEM_FAMILY_TPM12)
+		return s->policy_len == 20 && !aem_tpm12_composite_hash(&s->expect, p) &&
+		       !memcmp(p, s->policy, 20);
+	aem_policy_init(p);
+	return s->policy_len == AEM_POLICY_SIZE && !aem_policy_pcr(p, &s->expect) &&
+	       !memcmp(p, s->policy, AEM_POLICY_SIZE);
+}
+
+int aem_lc_sealed_matches(const char *path, const struct aem_pcr_values *v)
+{
+	struct aem_sealed s;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc = aem_file_read(path, AEM_SEALED_MAX_FILE, &buf, &len);
+
+	if (!rc)
+		rc = aem_sealed_parse(buf, len, &s);
+	aem_buf_free(buf, len);
+	if (rc)
+		return rc;
+	if (!policy_ok(&s))
+		rc = AEM_TPM_E_FORMAT;
+	else if (!values_equal(&s.expect, v))
+		rc = AEM_TPM_E_PCR_MISMATCH;
+	aem_sealed_free(&s);
+	return rc;
+}
+
+/* Every plaintext secret of the state into b (buffers in bufs[], lens[]). */
+static int bundle_from_state(struct aem_bundle *b, uint8_t **bufs, size_t *lens)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int rc = aem_state_secret_list(&names, &n);
+
+	if (rc)
+		return rc;
+	if (n == 0 || n > AEM_BUNDLE_MAX_SECRETS)
+		rc = n ? AEM_TPM_E_INVAL : AEM_TPM_E_IO;
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = aem_state_secret_read(names[i], &bufs[i], &lens[i]);
+		snprintf(b->item[i].name, sizeof(b->item[i].name), "%s", names[i]);
+		b->item[i].data = bufs[i];
+		b->item[i].len = lens[i];
+		b->n = i + 1;
+	}
+	if (n == 0)
+		errno = ENOENT;
+	aem_state_free_list(names, n);
+	return rc;
+}
+
+/* Seal bundle b to v and write it as the write-ahead file of root. */
+static int write_ahead(struct aem_lc *lc, const struct aem_bundle *b,
+		       const struct aem_pcr_values *v, const char *path)
+{
+	uint8_t *pt = NULL, *out = NULL;
+	size_t pt_len = 0, out_len = 0;
+	int rc = aem_bundle_build(b, &pt, &pt_len);
+
+	if (!rc)
+		rc = aem_tpm_seal_payload(lc->t, v, NULL, 0, pt, pt_len, &out, &out_len);
+	aem_buf_free(pt, pt_len);
+	if (!rc && (rc = aem_file_write_atomic(path, out, out_len, 0600)) != 0)
+		snprintf(lc->why, sizeof(lc->why), "cannot write %s: %s", path, strerror(errno));
+	aem_buf_free(out, out_len);
+	return rc;
+}
+
+static int media_dir(const char *root, const char *id_hex, char *out, size_t len)
+{
+	int n = snprintf(out, len, "%s/aem/%s", root, id_hex);
+
+	if (n < 0 || (size_t)n >= len)
+		return AEM_TPM_E_INVAL;
+	return access(out, W_OK) ? AEM_TPM_E_IO : 0;
+}
+
+int aem_lc_seal_pending(struct aem_lc *lc, const struct aem_media_rec *m, const char *root,
+			const struct aem_pcr_values *v)
+{
+	char dir[PATHLEN], newp[PATHLEN], nextp[PATHLEN];
+	uint8_t *bufs[AEM_BUNDLE_MAX_SECRETS] = { 0 };
+	size_t lens[AEM_BUNDLE_MAX_SECRETS] = { 0 };
+	struct aem_fresh_slot slot;
+	struct aem_bundle b;
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	if ((rc = media_dir(root, lc->id_hex, dir, sizeof(dir))) != 0) {
+		snprintf(lc->why, sizeof(lc->why), "%s: %s%s", dir, strerror(errno),
+			 errno == ENOENT ? ": the media is not present (insert and mount it)" :
+			 errno == EROFS ? ": the media is read-only" : "");
+		return rc;
+	}
+	aem_state_sealed_path(root, lc->id_hex, AEM_SEALED_NEW, newp, sizeof(newp));
+	aem_state_sealed_path(root, lc->id_hex, AEM_SEALED_NEXT, nextp, sizeof(nextp));
+	rc = aem_lc_slot_read(lc, m->slot, &slot, NULL);
+	if (!rc && slot.revoked) {
+		snprintf(lc->why, sizeof(lc->why), "media aem%s is revoked: install it again", m->suffix);
+		rc = AEM_TPM_E_INVAL;
+	}
+	if (!rc && (rc = bundle_from_state(&b, bufs, lens)) != 0)
+		snprintf(lc->why, sizeof(lc->why), "no secrets to seal in %s/secrets (aem secret set)",
+			 aem_state_dir());
+	b.slot = m->slot;
+	if (!rc && RAND_priv_bytes(b.token, sizeof(b.token)) != 1)
+		rc = AEM_TPM_E_CRYPTO;
+	/* 1. the new bundle next to the old ones; 2. proven; 3. registered in NV;
+	 * 4. given its name. Until 3 the old pending file keeps working. */
+	if (!rc)
+		rc = write_ahead(lc, &b, v, newp);
+	if (!rc && (rc = aem_lc_sealed_matches(newp, v)) != 0)
+		snprintf(lc->why, sizeof(lc->why), "%s does not read back as written", newp);
+	if (!rc)
+		rc = aem_fresh_set_next(&slot, b.token);
+	if (!rc && (rc = aem_lc_slot_write(lc, m->slot, &slot)) != 0)
+		snprintf(lc->why, sizeof(lc->why), "cannot update the freshness slot in TPM NV: %s",
+			 aem_tpm_strerror(rc));
+	if (!rc && (rc = commit_rename(newp, nextp)) != 0)
+		snprintf(lc->why, sizeof(lc->why), "cannot rename %s: %s", newp, strerror(errno));
+	for (size_t i = 0; i < AEM_BUNDLE_MAX_SECRETS; i++)
+		aem_buf_free(bufs[i], lens[i]);
+	explicit_bzero(&b, sizeof(b));
+	return rc;
+}

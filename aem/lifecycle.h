@@ -1,0 +1,86 @@
+/* The lifecycle engine behind install / reseal / update / boot-unseal /
+ * status (docs/lifecycle.md). The one rule: a sealed file that could still
+ * unseal is never replaced before its successor is written, synced and
+ * proven. Every change goes  secret.new.sealed (write-ahead) -> NV freshness
+ * slot -> rename; a crash at any point leaves a file the next boot accepts.
+ * Functions return 0 or a negative AEM_TPM_E_*; `why` gets a sentence. */
+#ifndef AEM_LIFECYCLE_H
+#define AEM_LIFECYCLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "fresh.h"
+#include "state.h"
+#include "tpm.h"
+
+#define AEM_LC_WHY 4096
+
+struct aem_lc {
+	struct aem_config cfg;
+	struct aem_tpm *t;
+	enum aem_family family;
+	uint8_t id[AEM_TPM_ID_LEN];
+	char id_hex[2 * AEM_TPM_ID_LEN + 1];
+	char why[AEM_LC_WHY];
+};
+
+/* Load the configuration (conf: NULL = AEM_CONF / default), open the TPM
+ * (tcti: NULL = choose) and read its aem identity. need_id: fail with
+ * AEM_TPM_E_NO_SRK ("run aem tpm-setup") when the identity is missing. */
+int aem_lc_open(struct aem_lc *lc, const char *conf, const char *tcti, bool need_id);
+void aem_lc_close(struct aem_lc *lc);
+
+/* tpm_setup_nv.c: the identity (random, written once, never replaced). */
+int aem_lc_id_read(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN]);
+int aem_lc_id_setup(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN], int *created);
+
+/* The freshness slot from NV; an undefined index reads as an empty slot. */
+int aem_lc_slot_read(struct aem_lc *lc, unsigned slot, struct aem_fresh_slot *s, bool *defined);
+int aem_lc_slot_write(struct aem_lc *lc, unsigned slot, const struct aem_fresh_slot *s);
+
+/* The values of this boot: PCRs of the configured set read from the TPM,
+ * with 17-19 replaced by the replay of evlog when given. Refuses values that
+ * show no measured launch (AEM_TPM_E_UNMEASURED). */
+int aem_lc_values_now(struct aem_lc *lc, const char *evlog, struct aem_pcr_values *v);
+
+/* Where the prediction comes from (NULL fields: from the configuration). */
+struct aem_lc_next_src {
+	const char *grub_cfg, *entry, *boot_dir, *evlog;
+	/* tboot itself was updated: recompute SINIT's MLE hash event from the new
+	 * file. Off by default: the logged MLE hash is then the measured truth. */
+	bool tboot_changed;
+};
+/* The values of the next boot: the tboot entry GRUB will boot, predicted
+ * from the current event log; PCRs other than 17-19 read from the TPM. */
+int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_next_src *src,
+		       struct aem_pcr_values *v);
+
+/* Seal every plaintext secret of the state to v as the media's pending
+ * bundle (secret.next.sealed), leaving the current one alone. */
+int aem_lc_seal_pending(struct aem_lc *lc, const struct aem_media_rec *m, const char *root,
+			const struct aem_pcr_values *v);
+
+/* What a boot-time unseal found and did. */
+struct aem_lc_boot {
+	enum aem_sealed_which used;   /* the file that unsealed */
+	enum aem_fresh_match match;
+	uint8_t *payload;             /* the bundle's bytes (aem_buf_free) */
+	size_t payload_len;
+	struct aem_bundle bundle;     /* items point into payload */
+	bool rotated;                 /* freshness rotated and the files tidied */
+	char rot_why[AEM_LC_WHY];     /* why not, when !rotated */
+};
+/* Unseal the media at root (current, pending, then write-ahead file), check
+ * freshness against NV, then rotate the token and retire what the boot made
+ * obsolete. A rotation failure leaves the result usable (rotated false). */
+int aem_lc_boot_unseal(struct aem_lc *lc, const char *root, struct aem_lc_boot *b);
+void aem_lc_boot_free(struct aem_lc_boot *b);
+
+/* Is the sealed file at path sealed to exactly v (values, mask, bank) with a
+ * policy that matches them? 0, AEM_TPM_E_PCR_MISMATCH, or a read error. */
+int aem_lc_sealed_matches(const char *path, const struct aem_pcr_values *v);
+
+#endif

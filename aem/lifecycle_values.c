@@ -1,0 +1,245 @@
+/* The PCR values the lifecycle seals to: this boot's (TPM + event log) and
+ * the next boot's (the tboot entry GRUB will boot, predicted). */
+#include "lifecycle.h"
+#include "err.h"
+#include "evlog.h"
+#include "grubcfg.h"
+#include "hashfile.h"
+#include "predict.h"
+#include "seal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DRTM_MASK ((1u << 17) | (1u << 18) | (1u << 19))
+#define LOG_MAX (4u << 20)
+#define CFG_MAX (4u << 20)
+
+static int load_log(struct aem_lc *lc, const char *path, struct aem_evlog *log)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc = aem_readfile(path, false, LOG_MAX, &buf, &len);
+
+	if (!rc)
+		rc = aem_evlog_parse(buf, len, log);
+	free(buf);
+	if (rc)
+		snprintf(lc->why, sizeof(lc->why), "cannot read the TXT event log %s: %s", path,
+			 aem_tpm_strerror(rc));
+	return rc;
+}
+
+static const char *log_path(const struct aem_lc *lc, const char *given)
+{
+	if (given && *given)
+		return given;
+	if (getenv("AEM_EVENT_LOG") && *getenv("AEM_EVENT_LOG"))
+		return getenv("AEM_EVENT_LOG");
+	return lc->cfg.event_log[0] ? lc->cfg.event_log : NULL;
+}
+
+static int check_measured(struct aem_lc *lc, const struct aem_pcr_values *v)
+{
+	unsigned bad = 0;
+
+	if (!aem_tpm_check_measured(v, &bad))
+		return 0;
+	snprintf(lc->why, sizeof(lc->why), "PCR %u shows no measured launch: boot with TXT "
+		 "(tboot) first", bad);
+	return AEM_TPM_E_UNMEASURED;
+}
+
+int aem_lc_values_now(struct aem_lc *lc, const char *evlog, struct aem_pcr_values *v)
+{
+	struct aem_pcr_values rep;
+	struct aem_evlog log = { 0 };
+	const char *lp = log_path(lc, evlog);
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	v->bank = aem_config_bank(&lc->cfg, lc->family);
+	v->mask = aem_config_pcrs(&lc->cfg, lc->family);
+	rc = aem_tpm_pcr_read(lc->t, v);
+	if (rc) {
+		snprintf(lc->why, sizeof(lc->why), "cannot read the PCRs: %s", aem_tpm_strerror(rc));
+		return rc;
+	}
+	if (!lp)
+		return check_measured(lc, v);
+	/* The log says what the launch put into 17-19, even after the boot path
+	 * capped those PCRs. */
+	rc = load_log(lc, lp, &log);
+	if (!rc)
+		rc = aem_evlog_replay(&log, v->bank, log.n, &rep);
+	aem_evlog_free(&log);
+	if (rc)
+		return rc;
+	for (unsigned i = 17; i <= 19; i++)
+		if (aem_pcr_mask_has(v->mask, i))
+			memcpy(v->v[i], rep.v[i], sizeof(v->v[i]));
+	return check_measured(lc, v);
+}
+
+/* tboot's own option on its command line, e.g. pcr_map=da. */
+static bool tboot_opt(const char *cmdline, const char *key, const char *val)
+{
+	size_t k = strlen(key), n = strlen(val);
+
+	for (const char *p = cmdline; p && *p; p++)
+		if ((p == cmdline || p[-1] == ' ') && !strncmp(p, key, k) && p[k] == '=' &&
+		    !strncmp(p + k + 1, val, n) && (p[k + 1 + n] == ' ' || !p[k + 1 + n]))
+			return true;
+	return false;
+}
+
+static char *resolve(const char *boot_dir, const char *path)
+{
+	char *out = NULL;
+
+	if (asprintf(&out, "%s%s", boot_dir, path) < 0)
+		return NULL;
+	if (access(out, R_OK) && !access(path, R_OK)) {
+		free(out);
+		return strdup(path); /* /boot is not its own file system */
+	}
+	return out;
+}
+
+struct next_in {
+	struct aem_grub_cfg cfg;
+	struct aem_predict_module mod[AEM_PREDICT_MAX_MODULES];
+	char *paths[AEM_PREDICT_MAX_MODULES + 1];
+	size_t nmod;
+};
+
+static int entry_modules(struct aem_lc *lc, const struct aem_grub_entry *e, const char *boot,
+			 bool tboot_changed, struct next_in *ni, struct aem_predict_in *in)
+{
+	for (size_t i = 0; i < e->nmod; i++) {
+		if (e->mod[i].sinit)
+			continue; /* tboot drops SINIT: never measured */
+		if (ni->nmod >= AEM_PREDICT_MAX_MODULES)
+			return AEM_TPM_E_INVAL;
+		if (!(ni->paths[ni->nmod] = resolve(boot, e->mod[i].path)))
+			return AEM_TPM_E_NOMEM;
+		ni->mod[ni->nmod] = (struct aem_predict_module){ ni->paths[ni->nmod],
+							       e->mod[i].cmdline, e->mod[i].nounzip };
+		ni->nmod++;
+	}
+	if (!(ni->paths[AEM_PREDICT_MAX_MODULES] = resolve(boot, e->kernel)))
+		return AEM_TPM_E_NOMEM;
+	in->tb.family = lc->family;
+	in->tb.map = tboot_opt(e->kernel_cmdline, "pcr_map", "da") ? AEM_PCR_MAP_DA
+								     : AEM_PCR_MAP_LEGACY;
+	in->tb.extpol = tboot_opt(e->kernel_cmdline, "extpol", "agile") ? AEM_EXTPOL_AGILE :
+			tboot_opt(e->kernel_cmdline, "extpol", "embedded") ? AEM_EXTPOL_EMBEDDED :
+			tboot_opt(e->kernel_cmdline, "extpol", "sha1") ? AEM_EXTPOL_SHA1 :
+			AEM_EXTPOL_SHA256;
+	in->tboot_path = tboot_changed ? ni->paths[AEM_PREDICT_MAX_MODULES] : NULL;
+	in->tboot_cmdline = e->kernel_cmdline;
+	in->nmod = ni->nmod;
+	in->mod = ni->mod;
+	return 0;
+}
+
+static int read_entry(struct aem_lc *lc, const struct aem_lc_next_src *src, struct next_in *ni,
+		      struct aem_predict_in *in)
+{
+	const char *path = src->grub_cfg ? src->grub_cfg : lc->cfg.grub_cfg;
+	const char *sel = src->entry ? src->entry : lc->cfg.grub_entry[0] ? lc->cfg.grub_entry : NULL;
+	const struct aem_grub_entry *e;
+	char err[256] = "";
+	uint8_t *text = NULL;
+	size_t len = 0;
+	int rc = aem_readfile(path, false, CFG_MAX, &text, &len);
+
+	if (rc) {
+		snprintf(lc->why, sizeof(lc->why), "cannot read %s: %s", path, strerror(errno));
+		return rc;
+	}
+	rc = aem_grubcfg_parse((const char *)text, len, &ni->cfg, err, sizeof(err));
+	free(text);
+	if (rc) {
+		snprintf(lc->why, sizeof(lc->why), "%s: %s", path, err);
+		return rc;
+	}
+	e = aem_grubcfg_find(&ni->cfg, sel);
+	if (!e || !e->kernel || e->error) {
+		snprintf(lc->why, sizeof(lc->why), "%s: no usable tboot entry%s%s%s%s", path,
+			 sel ? " named " : "", sel ? sel : "", e && e->error ? ": " : "",
+			 e && e->error ? e->error : "");
+		return AEM_TPM_E_FORMAT;
+	}
+	rc = entry_modules(lc, e, src->boot_dir ? src->boot_dir : lc->cfg.boot_dir,
+			   src->tboot_changed, ni, in);
+	if (rc)
+		snprintf(lc->why, sizeof(lc->why), "%s: entry '%s' has too many modules", path, e->title);
+	return rc;
+}
+
+static void predict_failed(struct aem_lc *lc, const struct aem_predict_in *in,
+			   const struct aem_predict_out *r, int rc)
+{
+	if (r->failed_module >= 0)
+		snprintf(lc->why, sizeof(lc->why), "module %s: %s", in->mod[r->failed_module].path,
+			 rc == AEM_TPM_E_IO ? "cannot read it" : aem_tpm_strerror(rc));
+	else
+		snprintf(lc->why, sizeof(lc->why), "prediction failed: %s", aem_tpm_strerror(rc));
+}
+
+int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_next_src *src,
+		       struct aem_pcr_values *v)
+{
+	struct next_in ni;
+	struct aem_predict_in in;
+	struct aem_predict_out *r = calloc(1, sizeof(*r));
+	struct aem_evlog log = { 0 };
+	const char *lp = log_path(lc, src->evlog);
+	int rc;
+
+	memset(&ni, 0, sizeof(ni));
+	memset(&in, 0, sizeof(in));
+	memset(v, 0, sizeof(*v));
+	if (!r)
+		return AEM_TPM_E_NOMEM;
+	v->bank = aem_config_bank(&lc->cfg, lc->family);
+	v->mask = aem_config_pcrs(&lc->cfg, lc->family);
+	rc = lp ? 0 : AEM_TPM_E_INVAL;
+	if (rc)
+		snprintf(lc->why, sizeof(lc->why), "no TXT event log of this boot (--event-log, "
+			 "AEM_EVENT_LOG or event_log in aem.conf): SINIT's measurements are unknown");
+	if (!rc)
+		rc = read_entry(lc, src, &ni, &in);
+	if (!rc)
+		rc = load_log(lc, lp, &log);
+	if (!rc && (v->mask & ~DRTM_MASK)) {
+		struct aem_pcr_values live = { .bank = v->bank, .mask = v->mask & ~DRTM_MASK };
+		rc = aem_tpm_pcr_read(lc->t, &live);
+		if (rc)
+			snprintf(lc->why, sizeof(lc->why), "cannot read the PCRs: %s", aem_tpm_strerror(rc));
+		else
+			memcpy(v->v, live.v, sizeof(v->v));
+	}
+	if (!rc) {
+		in.bank = v->bank;
+		in.log = &log;
+		rc = aem_predict(&in, r);
+		if (rc)
+			predict_failed(lc, &in, r, rc);
+	}
+	for (unsigned i = 17; !rc && i <= 19; i++)
+		if (aem_pcr_mask_has(v->mask, i))
+			memcpy(v->v[i], r->pcrs.v[i], sizeof(v->v[i]));
+	if (!rc)
+		rc = check_measured(lc, v);
+	for (size_t i = 0; i <= AEM_PREDICT_MAX_MODULES; i++)
+		free(ni.paths[i]);
+	aem_grubcfg_free(&ni.cfg);
+	aem_evlog_free(&log);
+	free(r);
+	return rc;
+}

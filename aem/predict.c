@@ -1,0 +1,187 @@
+/* The prediction: replay SINIT's prefix, then extend tboot's events. */
+#include "predict.h"
+#include "hashfile.h"
+#include "err.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TBOOT_MAX (64u << 20)
+
+const char *aem_predict_what_name(enum aem_predict_what w)
+{
+	switch (w) {
+	case AEM_PRED_MLE: return "MLE hash";
+	case AEM_PRED_POLICY: return "tboot policy";
+	case AEM_PRED_MODULE: return "module";
+	default: return "skipped (SINIT/LCP data)";
+	}
+}
+
+static struct aem_predict_event *add_event(struct aem_predict_out *out, unsigned pcr,
+					   uint32_t type, enum aem_predict_what what)
+{
+	struct aem_predict_event *e;
+
+	if (out->nev >= sizeof(out->ev) / sizeof(out->ev[0]))
+		return NULL;
+	e = &out->ev[out->nev++];
+	memset(e, 0, sizeof(*e));
+	e->pcr = pcr;
+	e->type = type;
+	e->what = what;
+	e->index = -1;
+	return e;
+}
+
+static int extend(struct aem_predict_out *out, unsigned pcr, const uint8_t *d)
+{
+	out->pcrs.mask |= 1u << pcr;
+	return aem_pcr_extend(out->pcrs.bank, out->pcrs.v[pcr], d);
+}
+
+static int new_mle_hash(const struct aem_predict_in *in, uint8_t *out)
+{
+	uint8_t *elf = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = aem_readfile(in->tboot_path, true, TBOOT_MAX, &elf, &len);
+	if (rc == 0)
+		rc = aem_tboot_mle_hash(elf, len, in->tboot_cmdline, in->bank, out);
+	free(elf);
+	return rc;
+}
+
+static int replay_prefix(const struct aem_predict_in *in, struct aem_predict_out *out)
+{
+	const struct aem_evlog *log = in->log;
+	uint8_t mle[AEM_MAX_DIGEST];
+	bool replaced = false;
+	int rc;
+
+	out->prefix = aem_evlog_find(log, AEM_EV_TBOOT);
+	if (in->tboot_path && (rc = new_mle_hash(in, mle)) != 0)
+		return rc;
+	for (size_t i = 0; i < out->prefix; i++) {
+		const struct aem_event *e = &log->ev[i];
+		const uint8_t *d = aem_event_digest(e, in->bank);
+
+		if (!aem_event_extends(e))
+			continue;
+		if (!d)
+			return AEM_TPM_E_FORMAT; /* SINIT extends every bank: the log is partial */
+		if (in->tboot_path && e->type == AEM_EV_MLE_HASH) {
+			struct aem_predict_event *pe = add_event(out, e->pcr, e->type, AEM_PRED_MLE);
+
+			if (!pe)
+				return AEM_TPM_E_INVAL;
+			memcpy(pe->digest, mle, sizeof(mle));
+			pe->file = in->tboot_path;
+			pe->cmdline = in->tboot_cmdline;
+			d = mle;
+			replaced = true;
+		}
+		if ((rc = extend(out, e->pcr, d)) != 0)
+			return rc;
+	}
+	return in->tboot_path && !replaced ? AEM_TPM_E_FORMAT : 0;
+}
+
+/* tboot drops the SINIT ACM and LCP policy data before measuring: recognise them by
+ * content, as it does. */
+static bool dropped_by_tboot(const char *path)
+{
+	uint8_t head[64];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	return n > 0 && (aem_tboot_is_acm(head, (size_t)n) || aem_tboot_is_lcp_data(head, (size_t)n));
+}
+
+static int add_policy(const struct aem_predict_in *in, struct aem_predict_out *out)
+{
+	const uint8_t *pol = in->policy;
+	size_t len = in->policy_len;
+	uint8_t p[AEM_MAX_DIGEST];
+	unsigned pcrs[2], n;
+	int rc;
+
+	if (!pol)
+		pol = aem_tboot_default_policy(in->tb.family, &len);
+	if ((rc = aem_tboot_policy_entry(&in->tb, in->bank, pol, len, p)) != 0)
+		return rc;
+	n = aem_tboot_policy_pcrs(&in->tb, pcrs);
+	for (unsigned i = 0; i < n; i++) {
+		struct aem_predict_event *e = add_event(out, pcrs[i], AEM_EV_TBOOT, AEM_PRED_POLICY);
+
+		if (!e)
+			return AEM_TPM_E_INVAL;
+		memcpy(e->digest, p, sizeof(p));
+		if ((rc = extend(out, pcrs[i], p)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int add_module(const struct aem_predict_in *in, struct aem_predict_out *out,
+		      size_t i, unsigned *index)
+{
+	const struct aem_predict_module *m = &in->mod[i];
+	struct aem_predict_event *e;
+	struct aem_digest img;
+	int rc;
+
+	if (dropped_by_tboot(m->path)) {
+		e = add_event(out, 0, 0, AEM_PRED_SKIPPED);
+		if (!e)
+			return AEM_TPM_E_INVAL;
+		e->file = m->path;
+		return 0;
+	}
+	e = add_event(out, aem_tboot_module_pcr(&in->tb, *index), AEM_EV_TBOOT, AEM_PRED_MODULE);
+	if (!e)
+		return AEM_TPM_E_INVAL;
+	e->index = (int)(*index)++;
+	e->file = m->path;
+	e->cmdline = m->cmdline ? m->cmdline : "";
+	if ((rc = aem_hashfile(m->path, !m->nounzip, &in->bank, 1, &img, NULL)) != 0)
+		return rc;
+	if ((rc = aem_tboot_module_digest(in->bank, e->cmdline, img.d, e->digest)) != 0)
+		return rc;
+	return extend(out, e->pcr, e->digest);
+}
+
+int aem_predict(const struct aem_predict_in *in, struct aem_predict_out *out)
+{
+	unsigned index = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->failed_module = -1;
+	if (!in || !in->log || !aem_bank_size(in->bank) || in->nmod > AEM_PREDICT_MAX_MODULES ||
+	    (in->nmod && !in->mod))
+		return AEM_TPM_E_INVAL;
+	out->pcrs.bank = in->bank;
+	out->pcrs.mask = 1u << 17 | 1u << 18 | 1u << 19;
+	if ((rc = replay_prefix(in, out)) != 0)
+		return rc;
+	out->tboot_extends = aem_tboot_extends_bank(&in->tb, in->bank);
+	if (!out->tboot_extends)
+		return 0;
+	if ((rc = add_policy(in, out)) != 0)
+		return rc;
+	for (size_t i = 0; i < in->nmod; i++) {
+		if ((rc = add_module(in, out, i, &index)) != 0) {
+			out->failed_module = (int)i;
+			return rc;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,68 @@
+/* Predict the DRTM PCRs of the next boot: SINIT's events replayed from the current
+ * TXT event log (everything before tboot's first 0x501 event; the MLE hash event
+ * optionally recomputed for a new tboot), then tboot's events computed from the
+ * (new) files and command lines by tboot's rules (tboot.h). */
+#ifndef AEM_PREDICT_H
+#define AEM_PREDICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evlog.h"
+#include "tboot.h"
+
+#define AEM_PREDICT_MAX_MODULES 32
+
+struct aem_predict_module {
+	const char *path;      /* file to hash */
+	const char *cmdline;   /* measured exactly; NULL = "" */
+	bool nounzip;
+};
+
+struct aem_predict_in {
+	struct aem_tboot_cfg tb;
+	enum aem_bank bank;
+	const struct aem_evlog *log;           /* required: source of SINIT's events */
+	const uint8_t *policy;                 /* NULL: tboot's default policy */
+	size_t policy_len;
+	const char *tboot_path;                /* NULL: keep the logged MLE hash */
+	const char *tboot_cmdline;             /* tboot's own command line (MLE area) */
+	size_t nmod;
+	const struct aem_predict_module *mod;
+};
+
+enum aem_predict_what {
+	AEM_PRED_MLE,        /* SINIT's MLE hash event, recomputed for a new tboot */
+	AEM_PRED_POLICY,     /* tboot's policy entry */
+	AEM_PRED_MODULE,     /* a measured module */
+	AEM_PRED_SKIPPED,    /* an SINIT ACM / LCP data module tboot drops (not extended) */
+};
+
+struct aem_predict_event {
+	unsigned pcr;
+	uint32_t type;
+	enum aem_predict_what what;
+	int index;             /* module number as tboot counts them (-1 otherwise) */
+	const char *file;      /* borrowed from the input */
+	const char *cmdline;
+	uint8_t digest[AEM_MAX_DIGEST];
+};
+
+struct aem_predict_out {
+	struct aem_pcr_values pcrs;   /* mask: 17, 18, 19 */
+	size_t prefix;                /* log events replayed (SINIT's) */
+	bool tboot_extends;           /* false: this bank gets no tboot events (extpol) */
+	size_t nev;
+	struct aem_predict_event ev[AEM_PREDICT_MAX_MODULES + 4];
+	int failed_module;            /* on error: index into in->mod of the culprit, or -1 */
+};
+
+/* Returns 0 or a negative AEM_TPM_E_* (AEM_TPM_E_IO: a module or tboot file is
+ * unreadable, see out->failed_module; AEM_TPM_E_FORMAT: the log lacks what the
+ * replay needs, e.g. no digest of this bank in an SINIT event). */
+int aem_predict(const struct aem_predict_in *in, struct aem_predict_out *out);
+
+const char *aem_predict_what_name(enum aem_predict_what w);
+
+#endif

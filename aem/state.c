@@ -1,0 +1,374 @@
+/* The lifecycle's files: state directory, media records, sealed-file names. */
+#include "state.h"
+#include "err.h"
+#include "sealed.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define REC_MAX 8192
+
+const char *aem_state_dir(void)
+{
+	const char *d = getenv("AEM_STATE_DIR");
+
+	return d && *d ? d : AEM_STATE_DEFAULT;
+}
+
+int aem_state_path(char *out, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(out, len, "%s/", aem_state_dir());
+
+	if (n < 0 || (size_t)n >= len)
+		return AEM_TPM_E_INVAL;
+	va_start(ap, fmt);
+	n += vsnprintf(out + n, len - (size_t)n, fmt, ap);
+	va_end(ap);
+	return (size_t)n < len ? 0 : AEM_TPM_E_INVAL;
+}
+
+int aem_state_mkdirs(const char *path, unsigned mode)
+{
+	char buf[AEM_STATE_PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(buf) || !n)
+		return AEM_TPM_E_INVAL;
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+			*p = '\0';
+			if (mkdir(buf, (mode_t)mode) && errno != EEXIST)
+				return AEM_TPM_E_IO;
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	return 0;
+}
+
+bool aem_state_suffix_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > AEM_SUFFIX_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		      s[i] == '-'))
+			return false;
+	return true;
+}
+
+/* "" is a real suffix (label "aem"); its record is media/@.conf. */
+static int rec_path(const char *suffix, char *out, size_t len)
+{
+	if (!aem_state_suffix_ok(suffix))
+		return AEM_TPM_E_INVAL;
+	return aem_state_path(out, len, "media/%s.conf", *suffix ? suffix : "@");
+}
+
+static int copy_field(char *dst, size_t len, const char *v)
+{
+	if (strlen(v) >= len)
+		return -1;
+	strcpy(dst, v);
+	return 0;
+}
+
+static int rec_field(struct aem_media_rec *m, const char *k, const char *v)
+{
+	char *end;
+
+	if (!strcmp(k, "suffix"))
+		return copy_field(m->suffix, sizeof(m->suffix), v) || !aem_state_suffix_ok(v);
+	if (!strcmp(k, "kind")) {
+		m->kind = !strcmp(v, "dir") ? AEM_MEDIA_DIR : !strcmp(v, "device") ? AEM_MEDIA_DEVICE : 0;
+		return m->kind == 0;
+	}
+	if (!strcmp(k, "path"))
+		return copy_field(m->path, sizeof(m->path), v);
+	if (!strcmp(k, "uuid"))
+		return copy_field(m->uuid, sizeof(m->uuid), v);
+	if (!strcmp(k, "usb"))
+		return copy_field(m->usb, sizeof(m->usb), v);
+	if (!strcmp(k, "tpm_id"))
+		return copy_field(m->tpm_id, sizeof(m->tpm_id), v);
+	if (!strcmp(k, "family")) {
+		m->family = !strcmp(v, "1.2") ? AEM_FAMILY_TPM12 : !strcmp(v, "2.0") ? AEM_FAMILY_TPM20 : 0;
+		return m->family == 0;
+	}
+	if (!strcmp(k, "slot")) {
+		unsigned long s = strtoul(v, &end, 10);
+		m->slot = (unsigned)s;
+		return !*v || *end || s >= AEM_FRESH_SLOTS;
+	}
+	return 0; /* newer keys are ignored: records stay readable across versions */
+}
+
+static int rec_parse(char *text, struct aem_media_rec *m)
+{
+	char *save = NULL;
+
+	memset(m, 0, sizeof(*m));
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(l, '=');
+		if (!eq)
+			return AEM_TPM_E_FORMAT;
+		*eq = '\0';
+		if (rec_field(m, l, eq + 1))
+			return AEM_TPM_E_FORMAT;
+	}
+	if (!m->kind || !m->path[0] || strlen(m->tpm_id) != 2 * AEM_TPM_ID_LEN || !m->family)
+		return AEM_TPM_E_FORMAT;
+	return 0;
+}
+
+int aem_state_media_load(const char *suffix, struct aem_media_rec *m)
+{
+	char path[AEM_STATE_PATH_MAX];
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc = rec_path(suffix, path, sizeof(path));
+
+	if (!rc)
+		rc = aem_file_read(path, REC_MAX, &buf, &len);
+	if (!rc) {
+		char *text = malloc(len + 1);
+		if (!text) {
+			rc = AEM_TPM_E_NOMEM;
+		} else {
+			memcpy(text, buf, len);
+			text[len] = '\0';
+			rc = rec_parse(text, m);
+			free(text);
+		}
+	}
+	aem_buf_free(buf, len);
+	if (!rc && strcmp(m->suffix, suffix))
+		rc = AEM_TPM_E_FORMAT;
+	return rc;
+}
+
+int aem_state_media_save(const struct aem_media_rec *m)
+{
+	char path[AEM_STATE_PATH_MAX], dir[AEM_STATE_PATH_MAX], text[REC_MAX];
+	int n, rc = rec_path(m->suffix, path, sizeof(path));
+
+	if (rc || (rc = aem_state_path(dir, sizeof(dir), "media")) != 0)
+		return rc;
+	if ((rc = aem_state_mkdirs(dir, 0700)) != 0)
+		return rc;
+	n = snprintf(text, sizeof(text),
+		     "suffix=%s\nkind=%s\npath=%s\nuuid=%s\nusb=%s\nslot=%u\ntpm_id=%s\nfamily=%s\n",
+		     m->suffix, m->kind == AEM_MEDIA_DIR ? "dir" : "device", m->path, m->uuid, m->usb,
+		     m->slot, m->tpm_id, m->family == AEM_FAMILY_TPM12 ? "1.2" : "2.0");
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return AEM_TPM_E_INVAL;
+	return aem_file_write_atomic(path, (const uint8_t *)text, (size_t)n, 0600);
+}
+
+int aem_state_media_remove(const char *suffix)
+{
+	char path[AEM_STATE_PATH_MAX];
+	int rc = rec_path(suffix, path, sizeof(path));
+
+	if (!rc && unlink(path) && errno != ENOENT)
+		rc = AEM_TPM_E_IO;
+	return rc;
+}
+
+void aem_state_free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names in dir ending in ext (ext cut off), sorted. A missing dir is empty. */
+static int list_names(const char *sub, const char *ext, char ***out, size_t *n)
+{
+	char dir[AEM_STATE_PATH_MAX];
+	size_t el = strlen(ext);
+	struct dirent *de;
+	char **v = NULL;
+	DIR *d;
+	int rc = aem_state_path(dir, sizeof(dir), "%s", sub);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : AEM_TPM_E_IO;
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+		char **nv;
+
+		if (de->d_name[0] == '.' || l < el || strcmp(de->d_name + l - el, ext))
+			continue;
+		nv = realloc(v, (*n + 1) * sizeof(*v));
+		if (!nv || !(nv[*n] = strndup(de->d_name, l - el))) {
+			v = nv ? nv : v;
+			rc = AEM_TPM_E_NOMEM;
+			break;
+		}
+		v = nv;
+		if (!strcmp(v[*n], "@"))
+			v[*n][0] = '\0';
+		(*n)++;
+	}
+	closedir(d);
+	if (rc) {
+		aem_state_free_list(v, *n);
+		*n = 0;
+		return rc;
+	}
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_str);
+	*out = v;
+	return 0;
+}
+
+int aem_state_media_list(char ***suffixes, size_t *n)
+{
+	return list_names("media", ".conf", suffixes, n);
+}
+
+/* The mount point of the device holding uuid: match /proc/self/mounts
+ * against the real path of /dev/disk/by-uuid/UUID. */
+static int mount_of(const char *uuid, char *out, size_t len)
+{
+	char link[128], dev[AEM_STATE_PATH_MAX], a[AEM_STATE_PATH_MAX], b[AEM_STATE_PATH_MAX];
+	FILE *f;
+	int rc = AEM_TPM_E_IO;
+
+	snprintf(link, sizeof(link), "/dev/disk/by-uuid/%s", uuid);
+	if (!*uuid || !realpath(link, dev)) {
+		errno = ENODEV;
+		return AEM_TPM_E_IO;
+	}
+	f = fopen("/proc/self/mounts", "r");
+	if (!f)
+		return AEM_TPM_E_IO;
+	while (fscanf(f, "%1023s %1023s %*[^\n]", a, b) == 2) {
+		char real[AEM_STATE_PATH_MAX];
+		if (realpath(a, real) && !strcmp(real, dev) && strlen(b) < len) {
+			strcpy(out, b);
+			rc = 0;
+			break;
+		}
+	}
+	fclose(f);
+	if (rc)
+		errno = ENODEV;
+	return rc;
+}
+
+int aem_state_media_root(const struct aem_media_rec *m, char *out, size_t len)
+{
+	const char *env = getenv("AEM_MEDIA_MOUNT");
+	struct stat st;
+
+	if (env && *env && m->kind == AEM_MEDIA_DEVICE) {
+		if (strlen(env) >= len)
+			return AEM_TPM_E_INVAL;
+		strcpy(out, env);
+	} else if (m->kind == AEM_MEDIA_DEVICE) {
+		int rc = mount_of(m->uuid, out, len);
+		if (rc)
+			return rc;
+	} else {
+		if (strlen(m->path) >= len)
+			return AEM_TPM_E_INVAL;
+		strcpy(out, m->path);
+	}
+	if (stat(out, &st) || !S_ISDIR(st.st_mode)) {
+		errno = ENODEV;
+		return AEM_TPM_E_IO;
+	}
+	return 0;
+}
+
+int aem_state_sealed_path(const char *root, const char *tpm_id, enum aem_sealed_which w,
+			  char *out, size_t len)
+{
+	static const char *const ext[] = { "", ".next", ".new" };
+	int n = snprintf(out, len, "%s/aem/%s/secret%s.sealed", root, tpm_id, ext[w]);
+
+	return n < 0 || (size_t)n >= len ? AEM_TPM_E_INVAL : 0;
+}
+
+int aem_state_secret_write(const char *name, const uint8_t *buf, size_t len)
+{
+	char dir[AEM_STATE_PATH_MAX], path[AEM_STATE_PATH_MAX];
+	int rc;
+
+	if (!aem_bundle_name_ok(name))
+		return AEM_TPM_E_INVAL;
+	if ((rc = aem_state_path(dir, sizeof(dir), "secrets")) != 0 ||
+	    (rc = aem_state_path(path, sizeof(path), "secrets/%s", name)) != 0)
+		return rc;
+	if ((rc = aem_state_mkdirs(dir, 0700)) != 0)
+		return rc;
+	return aem_file_write_atomic(path, buf, len, 0600);
+}
+
+int aem_state_secret_list(char ***names, size_t *n)
+{
+	char **v;
+	size_t k = 0;
+	int rc = list_names("secrets", "", names, n);
+
+	if (rc)
+		return rc;
+	/* Only names that are secret names: temp files of an interrupted write are not. */
+	v = *names;
+	for (size_t i = 0; i < *n; i++) {
+		if (aem_bundle_name_ok(v[i]))
+			v[k++] = v[i];
+		else
+			free(v[i]);
+	}
+	*n = k;
+	return 0;
+}
+
+int aem_state_secret_read(const char *name, uint8_t **buf, size_t *len)
+{
+	char path[AEM_STATE_PATH_MAX];
+	int rc;
+
+	if (!aem_bundle_name_ok(name))
+		return AEM_TPM_E_INVAL;
+	rc = aem_state_path(path, sizeof(path), "secrets/%s", name);
+	return rc ? rc : aem_file_read(path, AEM_BUNDLE_MAX_SECRET, buf, len);
+}
+
+int aem_state_secret_remove(const char *name)
+{
+	char path[AEM_STATE_PATH_MAX];
+	int rc;
+
+	if (!aem_bundle_name_ok(name))
+		return AEM_TPM_E_INVAL;
+	rc = aem_state_path(path, sizeof(path), "secrets/%s", name);
+	if (!rc && unlink(path) && errno != ENOENT)
+		rc = AEM_TPM_E_IO;
+	return rc;
+}

@@ -1,0 +1,94 @@
+/* libaemtpm: the backend-neutral TPM facade. One ops table per TPM family
+ * (tpm2*.c on tpm2-tss ESAPI today; a TPM 1.2 table on trousers can be added
+ * to the backends[] list of tpm.c without touching callers). Every function
+ * returns 0 or a negative AEM_TPM_E_* code (err.h); nothing here prints. */
+#ifndef AEM_TPM_TPM_H
+#define AEM_TPM_TPM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pcr.h"
+#include "sealed.h"
+
+/* The persistent handle of the storage root key aem uses on TPM 2.0. */
+#define AEM_TPM2_SRK_HANDLE 0x81000001u
+/* Size of the random key a TPM protects; the payload is AEAD-encrypted under it. */
+#define AEM_TPM_KEY_LEN 32
+/* Size of a PIN-derived authValue (aem_pin_stretch output). */
+#define AEM_TPM_AUTH_LEN 32
+
+struct aem_tpm;
+
+/* Dictionary-attack state, for "N tries left" messages. */
+struct aem_tpm_da {
+	uint32_t counter;     /* failures counted so far */
+	uint32_t max_tries;   /* failures before lockout */
+	uint32_t recovery_s;  /* seconds for one failure to be forgotten */
+	int in_lockout;
+};
+
+/* One family's implementation. `impl` is the backend's private state.
+ * seal_key/unseal_key never create keys: a missing SRK is AEM_TPM_E_NO_SRK. */
+struct aem_tpm_ops {
+	enum aem_family family;
+	const char *name;
+	int (*open)(const char *spec, void **impl);
+	void (*close)(void *impl);
+	/* Fill v->v[i] for every i in v->mask of bank v->bank. */
+	int (*pcr_read)(void *impl, struct aem_pcr_values *v);
+	int (*pcr_extend)(void *impl, enum aem_bank bank, unsigned pcr, const uint8_t *digest);
+	int (*random)(void *impl, uint8_t *buf, size_t len);
+	/* Seal key to exactly the values in expect (auth: optional authValue).
+	 * Fills s->family, s->policy*, s->blob_*; leaves the rest of s alone. */
+	int (*seal_key)(void *impl, const struct aem_pcr_values *expect, const uint8_t *auth,
+			size_t auth_len, const uint8_t key[AEM_TPM_KEY_LEN], struct aem_sealed *s);
+	/* Recover the key sealed in s; AEM_TPM_E_PCR_MISMATCH when the PCRs differ. */
+	int (*unseal_key)(void *impl, const struct aem_sealed *s, const uint8_t *auth,
+			  size_t auth_len, uint8_t key[AEM_TPM_KEY_LEN]);
+	int (*da_info)(void *impl, struct aem_tpm_da *da);
+	/* Provision the storage key; *created = 1 when it was made now, 0 when a
+	 * good one was already there. */
+	int (*setup)(void *impl, int *created);
+	int (*nv_read)(void *impl, uint32_t index, uint8_t *buf, size_t len);
+	int (*nv_write)(void *impl, uint32_t index, const uint8_t *buf, size_t len);
+	/* Sentence for the last TPM response code ("" when none). */
+	const char *(*last_detail)(const void *impl);
+};
+
+/* The TCTI/device spec to use: opt (e.g. from --tcti) when set, else env
+ * AEM_TCTI, else TPM2TOOLS_TCTI, else TSS2_TCTI, else "device:/dev/tpmrm0" or
+ * "device:/dev/tpm0" (first that exists). Writes into out; AEM_TPM_E_NOTPM
+ * when nothing is found, AEM_TPM_E_INVAL when out is too small. */
+int aem_tpm_choose_spec(const char *opt, char *out, size_t len);
+
+/* Open a TPM by spec (see aem_tpm_choose_spec; NULL = choose). *out owned by
+ * the caller, released with aem_tpm_close. */
+int aem_tpm_open(const char *spec, struct aem_tpm **out);
+void aem_tpm_close(struct aem_tpm *t);
+enum aem_family aem_tpm_family(const struct aem_tpm *t);
+
+int aem_tpm_pcr_read(struct aem_tpm *t, struct aem_pcr_values *v);
+int aem_tpm_pcr_extend(struct aem_tpm *t, enum aem_bank bank, unsigned pcr, const uint8_t *digest);
+int aem_tpm_random(struct aem_tpm *t, uint8_t *buf, size_t len);
+int aem_tpm_seal_key(struct aem_tpm *t, const struct aem_pcr_values *expect, const uint8_t *auth,
+		     size_t auth_len, const uint8_t key[AEM_TPM_KEY_LEN], struct aem_sealed *s);
+int aem_tpm_unseal_key(struct aem_tpm *t, const struct aem_sealed *s, const uint8_t *auth,
+		       size_t auth_len, uint8_t key[AEM_TPM_KEY_LEN]);
+int aem_tpm_da_info(struct aem_tpm *t, struct aem_tpm_da *da);
+int aem_tpm_setup(struct aem_tpm *t, int *created);
+int aem_tpm_nv_read(struct aem_tpm *t, uint32_t index, uint8_t *buf, size_t len);
+int aem_tpm_nv_write(struct aem_tpm *t, uint32_t index, const uint8_t *buf, size_t len);
+
+/* A sentence for the last TPM response code seen on t ("" when none); for
+ * the front end's diagnostics next to aem_tpm_strerror. */
+const char *aem_tpm_last_detail(const struct aem_tpm *t);
+
+/* TPM 2.0 backend pieces shared between tpm2*.c and the unit tests. */
+extern const struct aem_tpm_ops aem_tpm2_ops;
+/* Map a TSS2_RC to an AEM_TPM_E_* code (0 stays 0). */
+int aem_tpm2_rc_to_err(uint32_t rc);
+/* A short sentence for a TSS2_RC (never NULL). */
+const char *aem_tpm2_rc_sentence(uint32_t rc);
+
+#endif

@@ -1,0 +1,60 @@
+/* libaemtpm: the TPM 1.2 backend on trousers' libtspi (through tcsd), and the
+ * pieces of it the facade and the unit tests use. The backend claims specs
+ * that start with "tcsd:" ("tcsd:" = the tcsd of TSS_TCSD_HOSTNAME /
+ * TSS_TCSD_PORT, else localhost; "tcsd:HOST" = that host). */
+#ifndef AEM_TPM_TPM12_H
+#define AEM_TPM_TPM12_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pcr.h"
+#include "tpm.h"
+
+/* The spec prefix of the TPM 1.2 backend, and the spec aem picks for it. */
+#define AEM_TPM12_SPEC "tcsd:"
+/* TPM 1.2 has no persistent handles: its SRK lives at the key handle below
+ * (TPM_KH_SRK), it is made when ownership is taken. */
+#define AEM_TPM12_SRK_HANDLE 0x40000000u
+/* Environment of the secrets: unset = the well-known secret (20 zero bytes,
+ * what tboot and tpm-tools' -z use); set = that password (hashed with SHA-1
+ * by the TSS, as tpm-tools does for a typed password). */
+#define AEM_TPM12_SRK_ENV "AEM_SRK_PASSWORD"
+#define AEM_TPM12_OWNER_ENV "AEM_OWNER_PASSWORD"
+
+extern const struct aem_tpm_ops aem_tpm12_ops;
+
+/* Which family the spec chooser should prefer without any other hint:
+ * 12 when env AEM_TPM_FAMILY is "1.2" or the kernel says the TPM is a 1.2
+ * one (sysfs tpm_version_major = 1), 20 when AEM_TPM_FAMILY is "2.0",
+ * 0 when nothing says; -1 when AEM_TPM_FAMILY holds something else. */
+int aem_tpm12_family_hint(void);
+/* Force the family the spec chooser picks (the CLI's --tpm 1.2|2.0): "1.2"
+ * or "2.0", process-wide, stronger than AEM_TPM_FAMILY and sysfs.
+ * AEM_TPM_E_INVAL for any other name. */
+int aem_tpm_prefer_family(const char *name);
+
+/* Map a TSS_RESULT (any layer) to an AEM_TPM_E_* code (0 stays 0). */
+int aem_tpm12_rc_to_err(uint32_t rc);
+/* A sentence for a TSS_RESULT saying what to do (never NULL). */
+const char *aem_tpm12_rc_sentence(uint32_t rc);
+
+/* digestAtRelease of a TPM 1.2 seal to v (sha1, PCRs 0-23): SHA-1 of the
+ * TPM_PCR_COMPOSITE = be16(3) || 3-byte selection || be32(20 * n) || the n
+ * values in ascending PCR order. Computed offline, never asked of the TPM. */
+int aem_tpm12_composite_hash(const struct aem_pcr_values *v, uint8_t out[20]);
+
+/* What a TPM 1.2 sealed blob (TPM_STORED_DATA12 with a TPM_PCR_INFO_LONG,
+ * what Tspi_Data_Seal returns) says about its release condition. */
+struct aem_tpm12_blob_info {
+	aem_pcr_mask release_mask;   /* PCRs of the release selection */
+	uint8_t release_locality;    /* TPM_LOCALITY_SELECTION bits */
+	uint8_t digest_release[20];  /* digestAtRelease the TPM will enforce */
+	uint32_t enc_len;            /* size of the encrypted part */
+};
+/* Parse a sealed blob; AEM_TPM_E_FORMAT when it is anything else (a TPM 1.1
+ * TPM_STORED_DATA, truncated, trailing bytes); never reads outside
+ * buf[0..len). */
+int aem_tpm12_blob_parse(const uint8_t *buf, size_t len, struct aem_tpm12_blob_info *out);
+
+#endif

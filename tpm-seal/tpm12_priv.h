@@ -1,0 +1,39 @@
+/* Private to the TPM 1.2 backend (tpm12*.c): the state behind a struct
+ * aem_tpm opened on tcsd, and helpers shared by its files. */
+#ifndef AEM_TPM_TPM12_PRIV_H
+#define AEM_TPM_TPM12_PRIV_H
+
+#include <stdint.h>
+#include <trousers/tss.h>
+
+#include "tpm12.h"
+
+struct tpm12 {
+	TSS_HCONTEXT ctx;
+	TSS_HTPM tpm;
+	TSS_HKEY srk;         /* 0 until first needed */
+	TSS_RESULT last_rc;   /* last failing TSS_RESULT, for diagnostics */
+	char detail[256];     /* sentence for last_rc, with its number */
+};
+
+/* Remember rc (when not success) and map it to an AEM_TPM_E_* code. */
+int aem_tpm12_fail(struct tpm12 *t, TSS_RESULT rc);
+/* Give obj a usage policy with secret (len bytes, plain, hashed by the TSS)
+ * or the well-known secret when secret is NULL. */
+int aem_tpm12_set_secret(struct tpm12 *t, TSS_HOBJECT obj, const uint8_t *secret, size_t len);
+/* Secret from env name (NULL when unset; the pointer is the environment's). */
+const char *aem_tpm12_env_secret(const char *name);
+/* 1 when the TPM has an owner, 0 when not, negative AEM_TPM_E_* on error. */
+int aem_tpm12_owned(struct tpm12 *t);
+/* Load the SRK (once) with its secret; AEM_TPM_E_NOT_OWNED without owner. */
+int aem_tpm12_srk(struct tpm12 *t);
+
+int aem_tpm12_seal_key(void *impl, const struct aem_pcr_values *expect, const uint8_t *auth,
+		       size_t auth_len, const uint8_t key[AEM_TPM_KEY_LEN], struct aem_sealed *s);
+int aem_tpm12_unseal_key(void *impl, const struct aem_sealed *s, const uint8_t *auth,
+			 size_t auth_len, uint8_t key[AEM_TPM_KEY_LEN]);
+int aem_tpm12_setup(void *impl, int *created);
+int aem_tpm12_nv_read(void *impl, uint32_t index, uint8_t *buf, size_t len);
+int aem_tpm12_nv_write(void *impl, uint32_t index, const uint8_t *buf, size_t len);
+
+#endif

@@ -1,0 +1,43 @@
+/* Private to the TPM 2.0 backend (tpm2*.c): the state behind a struct
+ * aem_tpm opened on a TCTI, and helpers shared by its files. */
+#ifndef AEM_TPM_TPM2_PRIV_H
+#define AEM_TPM_TPM2_PRIV_H
+
+#include <stdint.h>
+#include <tss2/tss2_esys.h>
+#include <tss2/tss2_tctildr.h>
+
+#include "tpm.h"
+
+struct tpm2 {
+	TSS2_TCTI_CONTEXT *tcti;
+	ESYS_CONTEXT *esys;
+	TSS2_RC last_rc;   /* last failing response code, for diagnostics */
+	int started;       /* TPM2_Startup tried once already */
+};
+
+/* The base of a TPM-layer code: format-one codes lose their handle,
+ * session or parameter number (and the P bit). */
+uint32_t aem_tpm2_rc_base(uint32_t rc);
+/* Remember rc (when not success) and map it to an AEM_TPM_E_* code. */
+int aem_tpm2_fail(struct tpm2 *t, TSS2_RC rc);
+/* After a command answered TPM_RC_INITIALIZE: send TPM2_Startup(CLEAR) once.
+ * Returns 1 when the caller should retry the command. */
+int aem_tpm2_startup_retry(struct tpm2 *t, TSS2_RC rc);
+/* Fill a one-bank TPML_PCR_SELECTION. */
+void aem_tpm2_selection(TPML_PCR_SELECTION *sel, enum aem_bank bank, aem_pcr_mask mask);
+
+/* The SRK at AEM_TPM2_SRK_HANDLE as an ESYS_TR (one TPM2_ReadPublic).
+ * AEM_TPM_E_NO_SRK when absent. When check is set, also verify its template
+ * (a second ReadPublic): AEM_TPM_E_BAD_SRK when it is not ours. */
+int aem_tpm2_srk_get(struct tpm2 *t, int check, ESYS_TR *srk);
+int aem_tpm2_setup(void *impl, int *created);
+/* A session salted with the SRK (AES-128-CFB parameter encryption, SHA-256). */
+int aem_tpm2_salted_session(struct tpm2 *t, ESYS_TR srk, TPM2_SE type, ESYS_TR *sess);
+
+int aem_tpm2_seal_key(void *impl, const struct aem_pcr_values *expect, const uint8_t *auth,
+		  size_t auth_len, const uint8_t key[AEM_TPM_KEY_LEN], struct aem_sealed *s);
+int aem_tpm2_unseal_key(void *impl, const struct aem_sealed *s, const uint8_t *auth,
+		    size_t auth_len, uint8_t key[AEM_TPM_KEY_LEN]);
+
+#endif
