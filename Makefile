@@ -6,13 +6,16 @@
 #   make sanitize   ASan+UBSan build (build/san/) running the same tests
 #   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
 #   make bench      benchmarks (numbers and ratios against peers; no pass/fail on time)
-#   make install    DESTDIR=... PREFIX=/usr/local
+#   make install    DESTDIR=... PREFIX=/usr/local (dracut module: DRACUT_MODULES, hooks: SYSCONFDIR)
 #   make clean
 
 BUILD   ?= build
 V       ?= 0
 Q       := $(if $(filter 1,$(V)),,@)
 PREFIX  ?= /usr/local
+# dracut looks for modules here only, whatever the prefix
+DRACUT_MODULES ?= /usr/lib/dracut/modules.d
+SYSCONFDIR ?= /etc
 DESTDIR ?=
 SAN     ?=
 FUZZ_SECONDS ?= 20
@@ -128,15 +131,19 @@ bench: deps
 	bench/run --build $(BUILD)
 
 # Lines of project C linked into the boot-path program (files it is built from).
-tcb: all
+tcb: $(BUILD)/aem-boot
 	@scripts/tcb-lines $(BUILD)
 
-install: $(BUILD)/aem
+install: all
 	install -D -m 0755 $(BUILD)/aem $(DESTDIR)$(PREFIX)/bin/aem
-	@if [ -d initramfs-hooks/dracut/90aem ] && [ -n "$$(ls initramfs-hooks/dracut/90aem)" ]; then \
-		install -d $(DESTDIR)$(PREFIX)/lib/dracut/modules.d/90aem; \
-		install -m 0755 initramfs-hooks/dracut/90aem/* $(DESTDIR)$(PREFIX)/lib/dracut/modules.d/90aem/; \
-	fi
+	@if [ -x $(BUILD)/aem-boot ]; then \
+		install -D -m 0755 $(BUILD)/aem-boot $(DESTDIR)$(PREFIX)/lib/aem/aem-boot; fi
+	install -d $(DESTDIR)$(DRACUT_MODULES)/90aem
+	install -m 0755 initramfs-hooks/dracut/90aem/* $(DESTDIR)$(DRACUT_MODULES)/90aem/
+	install -D -m 0755 initramfs-hooks/grub.d/19_linux_xen_tboot_aem $(DESTDIR)$(SYSCONFDIR)/grub.d/19_linux_xen_tboot_aem
+	install -D -m 0755 initramfs-hooks/kernel-install/60-aem.install $(DESTDIR)$(SYSCONFDIR)/kernel/install.d/60-aem.install
+	install -D -m 0755 initramfs-hooks/kernel-install/zz-aem $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-aem
+	install -D -m 0755 initramfs-hooks/kernel-install/zz-aem $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-aem
 	@for m in docs/man/*.[1-8]; do [ -f "$$m" ] || continue; \
 		s=$${m##*.}; install -D -m 0644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man$$s/$$(basename $$m); done
 

@@ -1,0 +1,34 @@
+#!/bin/sh
+# aemtest drtm|cap: see module-setup.sh. Talks on /dev/ttyS1 (the harness's pipe).
+aux=/dev/ttyS1
+case "$1" in
+drtm)
+    # One open for both directions: the UART drops what arrives while closed.
+    exec 3<> "$aux"
+    stty -F "$aux" raw -echo 2>/dev/null
+    echo "AEMTEST ready" >&3
+    read -r line <&3
+    echo "AEMTEST got $line" >&3
+    ;;
+cap)
+    mkdir -p /run/aemtest
+    mount -t ext4 -o ro /dev/disk/by-label/aem /run/aemtest
+    # TPM 2.0 through the kernel's resource manager; TPM 1.2 through tcsd.
+    tcti=
+    [ -e /dev/tpmrm0 ] && tcti="--tcti device:/dev/tpmrm0"
+    # (a restarted tcsd takes a moment to listen: retry "no TPM", exit 4)
+    for i in 1 2 3 4 5 6 7 8 9 10; do
+        TSS_TCSD_HOSTNAME=127.0.0.1 TSS_TCSD_PORT=30003 \
+            aem unseal --in /run/aemtest/aem/secret.aem $tcti > /run/aemtest.out 2>/run/aemtest.err
+        rc=$?
+        [ $rc = 4 ] || break
+        sleep 0.5
+    done
+    umount /run/aemtest
+    out=empty
+    [ -s /run/aemtest.out ] && out=nonempty
+    while read -r l; do echo "AEMTEST cap: $l"; done < /run/aemtest.err > "$aux"
+    echo "AEMTEST cap rc=$rc stdout=$out" > "$aux"
+    ;;
+esac
+exit 0
