@@ -13,7 +13,7 @@
 
 static const char status_help[] =
 	"usage: aem status [--json] [--grub-cfg FILE] [--entry E] [--boot-dir DIR]\n"
-	"                  [--event-log FILE] [--config FILE] [--tcti SPEC]\n"
+	"                  [--event-log FILE] [--luks-header DEV]... [--config FILE] [--tcti SPEC]\n"
 	"TPM family and aem identity, enrolled media, what each sealed file is sealed to,\n"
 	"freshness, and whether the next boot (as GRUB will boot it) is already resealed.\n";
 
@@ -102,9 +102,10 @@ int cmd_status(int argc, char **argv)
 		{ "entry", required_argument, NULL, 'e' }, { "boot-dir", required_argument, NULL, 'B' },
 		{ "event-log", required_argument, NULL, 'l' }, { "config", required_argument, NULL, 'c' },
 		{ "tcti", required_argument, NULL, 'T' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "luks-header", required_argument, NULL, 'L' }, { NULL, 0, NULL, 0 },
 	};
-	struct aem_lc_next_src src = { 0 };
+	const char *luks[16];
+	struct aem_lc_src src = { .luks = luks };
 	const char *conf = NULL, *tcti = NULL;
 	json_object *root, *media;
 	char **list = NULL, mask[80];
@@ -121,6 +122,11 @@ int cmd_status(int argc, char **argv)
 		case 'l': src.evlog = optarg; break;
 		case 'c': conf = optarg; break;
 		case 'T': tcti = optarg; break;
+		case 'L':
+			if (src.nluks == 16)
+				return fputs("aem status: at most 16 --luks-header\n", stderr), AEM_EXIT_USAGE;
+			luks[src.nluks++] = optarg;
+			break;
 		case 'h': fputs(status_help, stdout); return AEM_EXIT_OK;
 		default: fputs(status_help, stderr); return AEM_EXIT_USAGE;
 		}
@@ -139,10 +145,10 @@ int cmd_status(int argc, char **argv)
 		aem_bank_name(aem_config_bank(&s.lc.cfg, s.lc.family))));
 	json_object_object_add(root, "pcrs", json_object_new_string(aem_pcr_mask_format(
 		aem_config_pcrs(&s.lc.cfg, s.lc.family), mask, sizeof(mask))));
-	s.have_now = aem_lc_values_now(&s.lc, src.evlog, &s.now) == 0;
+	s.have_now = aem_lc_values_now(&s.lc, &src, &s.now, NULL) == 0;
 	snprintf(s.now_why, sizeof(s.now_why), "%s", s.lc.why);
 	s.lc.why[0] = '\0';
-	s.have_next = aem_lc_values_next(&s.lc, &src, &s.next) == 0;
+	s.have_next = aem_lc_values_next(&s.lc, &src, &s.next, NULL) == 0;
 	snprintf(s.next_why, sizeof(s.next_why), "%s", s.lc.why);
 	if (!s.have_now)
 		json_object_object_add(root, "this_boot", json_object_new_string(s.now_why));

@@ -2,6 +2,7 @@
  * unseal with freshness rotation. Ordering is the whole point here; see the
  * crash table in docs/lifecycle.md. */
 #include "lifecycle.h"
+#include "lifecycle_expect.h"
 #include "err.h"
 #include "policy.h"
 #include "seal.h"
@@ -193,7 +194,7 @@ static int media_dir(const char *root, const char *id_hex, char *out, size_t len
 }
 
 int aem_lc_seal_pending(struct aem_lc *lc, const struct aem_media_rec *m, const char *root,
-			const struct aem_pcr_values *v)
+			const struct aem_pcr_values *v, const char *expect)
 {
 	char dir[PATHLEN], newp[PATHLEN], nextp[PATHLEN];
 	uint8_t *bufs[AEM_BUNDLE_MAX_SECRETS] = { 0 };
@@ -222,8 +223,12 @@ int aem_lc_seal_pending(struct aem_lc *lc, const struct aem_media_rec *m, const 
 	b.slot = m->slot;
 	if (!rc && RAND_priv_bytes(b.token, sizeof(b.token)) != 1)
 		rc = AEM_TPM_E_CRYPTO;
-	/* 1. the new bundle next to the old ones; 2. proven; 3. registered in NV;
-	 * 4. given its name. Until 3 the old pending file keeps working. */
+	/* 1. the new bundle (and its sidecar) next to the old ones; 2. proven;
+	 * 3. registered in NV; 4. given its name, then the sidecar its name.
+	 * Until 3 the old pending file keeps working. */
+	if (!rc && (rc = aem_lc_exp_write(newp, expect)) != 0)
+		snprintf(lc->why, sizeof(lc->why), "cannot write %s%s: %s", newp, AEM_LC_EXPECT_EXT,
+			 strerror(errno));
 	if (!rc)
 		rc = write_ahead(lc, &b, v, newp);
 	if (!rc && (rc = aem_lc_sealed_matches(newp, v)) != 0)
@@ -235,6 +240,10 @@ int aem_lc_seal_pending(struct aem_lc *lc, const struct aem_media_rec *m, const 
 			 aem_tpm_strerror(rc));
 	if (!rc && (rc = commit_rename(newp, nextp)) != 0)
 		snprintf(lc->why, sizeof(lc->why), "cannot rename %s: %s", newp, strerror(errno));
+	/* The sealed file is in place: a sidecar left behind only misleads no
+	 * one, since a reader checks its values against the sealed file's. */
+	if (!rc)
+		aem_lc_exp_rename(newp, nextp);
 	for (size_t i = 0; i < AEM_BUNDLE_MAX_SECRETS; i++)
 		aem_buf_free(bufs[i], lens[i]);
 	explicit_bzero(&b, sizeof(b));

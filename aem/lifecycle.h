@@ -18,6 +18,8 @@
 
 #define AEM_LC_WHY 4096
 
+struct json_object;
+
 struct aem_lc {
 	struct aem_config cfg;
 	struct aem_tpm *t;
@@ -41,27 +43,43 @@ int aem_lc_id_setup(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN], int *created)
 int aem_lc_slot_read(struct aem_lc *lc, unsigned slot, struct aem_fresh_slot *s, bool *defined);
 int aem_lc_slot_write(struct aem_lc *lc, unsigned slot, const struct aem_fresh_slot *s);
 
-/* The values of this boot: PCRs of the configured set read from the TPM,
- * with 17-19 replaced by the replay of evlog when given. Refuses values that
- * show no measured launch (AEM_TPM_E_UNMEASURED). */
-int aem_lc_values_now(struct aem_lc *lc, const char *evlog, struct aem_pcr_values *v);
-
-/* Where the prediction comes from (NULL fields: from the configuration). */
-struct aem_lc_next_src {
+/* Where the values come from (NULL/0 fields: from the configuration). */
+struct aem_lc_src {
 	const char *grub_cfg, *entry, *boot_dir, *evlog;
-	/* tboot itself was updated: recompute SINIT's MLE hash event from the new
-	 * file. Off by default: the logged MLE hash is then the measured truth. */
-	bool tboot_changed;
+	/* PCR 13: the LUKS devices (or header images) to hash, in order. When
+	 * none are given: env AEM_LUKS_DEVICES (':'-separated), else the
+	 * rd.luks.uuid= of the kernel command line of that boot. */
+	const char *const *luks;
+	size_t nluks;
 };
+
+/* The values of this boot: PCRs of the configured set read from the TPM,
+ * with 17-19 replaced by the replay of the event log when there is one and
+ * 13 computed from the LUKS headers (the boot path caps the live PCR 13).
+ * Refuses values that show no measured launch (AEM_TPM_E_UNMEASURED).
+ * expect (may be NULL): the sidecar document (JSON text, malloc'd). */
+int aem_lc_values_now(struct aem_lc *lc, const struct aem_lc_src *src,
+		      struct aem_pcr_values *v, char **expect);
+
 /* The values of the next boot: the tboot entry GRUB will boot, predicted
- * from the current event log; PCRs other than 17-19 read from the TPM. */
-int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_next_src *src,
-		       struct aem_pcr_values *v);
+ * from the current event log and the files it names (tboot included: its
+ * command line is part of the MLE hash), PCR 13 from the LUKS headers that
+ * entry's kernel command line names; other PCRs read from the TPM. */
+int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_src *src,
+		       struct aem_pcr_values *v, char **expect);
+
+/* PCR 13 as the boot path leaves it before its cap: E(0, H(header)) for
+ * each LUKS device of src (or of cmdline's rd.luks.uuid=, len bytes), in
+ * order, with the bank's hash. events (a json-c array, may be NULL) gets
+ * one sidecar event per device. */
+int aem_lc_pcr13(struct aem_lc *lc, const struct aem_lc_src *src, const char *cmdline,
+		 size_t len, enum aem_bank bank, uint8_t *out, struct json_object *events);
 
 /* Seal every plaintext secret of the state to v as the media's pending
- * bundle (secret.next.sealed), leaving the current one alone. */
+ * bundle (secret.next.sealed), leaving the current one alone; expect (NULL:
+ * none) is written next to it as secret.next.sealed.expect.json. */
 int aem_lc_seal_pending(struct aem_lc *lc, const struct aem_media_rec *m, const char *root,
-			const struct aem_pcr_values *v);
+			const struct aem_pcr_values *v, const char *expect);
 
 /* What a boot-time unseal found and did. */
 struct aem_lc_boot {

@@ -2,6 +2,7 @@
  * freshness token against the NV slot, then rotate the token and retire the
  * files this boot made obsolete (docs/lifecycle.md). */
 #include "lifecycle.h"
+#include "lifecycle_expect.h"
 #include "err.h"
 #include "seal.h"
 
@@ -104,7 +105,7 @@ static int try_candidate(struct aem_lc *lc, const char *root, enum aem_sealed_wh
 static int rotate(struct aem_lc *lc, const char *root, struct aem_lc_boot *b,
 		  const struct aem_sealed *s, struct aem_fresh_slot *slot)
 {
-	char newp[PATHLEN], curp[PATHLEN], nextp[PATHLEN];
+	char newp[PATHLEN], curp[PATHLEN], nextp[PATHLEN], usedp[PATHLEN];
 	struct aem_bundle nb = b->bundle;
 	struct aem_sealed ns;
 	uint8_t *pt = NULL, *out = NULL, *back = NULL;
@@ -114,12 +115,17 @@ static int rotate(struct aem_lc *lc, const char *root, struct aem_lc_boot *b,
 	aem_state_sealed_path(root, lc->id_hex, AEM_SEALED_NEW, newp, sizeof(newp));
 	aem_state_sealed_path(root, lc->id_hex, AEM_SEALED_CUR, curp, sizeof(curp));
 	aem_state_sealed_path(root, lc->id_hex, AEM_SEALED_NEXT, nextp, sizeof(nextp));
+	aem_state_sealed_path(root, lc->id_hex, b->used, usedp, sizeof(usedp));
 	if (RAND_priv_bytes(nb.token, sizeof(nb.token)) != 1)
 		return AEM_TPM_E_CRYPTO;
 	rc = aem_bundle_build(&nb, &pt, &pt_len);
 	if (!rc)
 		rc = aem_tpm_seal_payload(lc->t, &s->expect, NULL, 0, pt, pt_len, &out, &out_len);
 	aem_buf_free(pt, pt_len);
+	/* Same values as the file that unsealed: its sidecar still describes them. */
+	if (!rc && (rc = aem_lc_exp_copy(usedp, newp)) != 0)
+		snprintf(b->rot_why, sizeof(b->rot_why), "cannot write %s%s: %s", newp,
+			 AEM_LC_EXPECT_EXT, strerror(errno));
 	if (!rc && (rc = aem_file_write_atomic(newp, out, out_len, 0600)) != 0)
 		snprintf(b->rot_why, sizeof(b->rot_why), "cannot write %s: %s", newp, strerror(errno));
 	aem_buf_free(out, out_len);
@@ -143,9 +149,13 @@ static int rotate(struct aem_lc *lc, const char *root, struct aem_lc_boot *b,
 		rc = AEM_TPM_E_IO, snprintf(b->rot_why, sizeof(b->rot_why),
 					    "cannot rename %s: %s (it is used next boot)", newp,
 					    strerror(errno));
+	if (!rc && aem_lc_exp_rename(newp, curp))
+		snprintf(b->rot_why, sizeof(b->rot_why), "cannot rename the sidecar of %s", newp);
 	/* A pending file whose hash left the slot can never be fresh again. */
-	if (!rc && !slot->has_next && (unlink(nextp) == 0 || errno == ENOENT))
+	if (!rc && !slot->has_next && (unlink(nextp) == 0 || errno == ENOENT)) {
 		sync_parent(nextp);
+		aem_lc_exp_remove(nextp);
+	}
 	explicit_bzero(&nb, sizeof(nb));
 	return rc;
 }

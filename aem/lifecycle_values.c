@@ -1,11 +1,14 @@
-/* The PCR values the lifecycle seals to: this boot's (TPM + event log) and
- * the next boot's (the tboot entry GRUB will boot, predicted). */
+/* The PCR values the lifecycle seals to: this boot's (TPM + event log +
+ * LUKS headers) and the next boot's (the tboot entry GRUB will boot,
+ * predicted), each with its sidecar document (lifecycle_expect.h). */
 #include "lifecycle.h"
+#include "lifecycle_expect.h"
 #include "err.h"
 #include "evlog.h"
 #include "grubcfg.h"
 #include "hashfile.h"
 #include "predict.h"
+#include "runtime.h"
 #include "seal.h"
 
 #include <errno.h>
@@ -53,35 +56,82 @@ static int check_measured(struct aem_lc *lc, const struct aem_pcr_values *v)
 	return AEM_TPM_E_UNMEASURED;
 }
 
-int aem_lc_values_now(struct aem_lc *lc, const char *evlog, struct aem_pcr_values *v)
+/* tboot's PCR mapping of a launch, read from where SINIT put the MLE hash. */
+static const char *logged_map(const struct aem_lc *lc, const struct aem_evlog *log)
+{
+	size_t i = aem_evlog_find(log, AEM_EV_MLE_HASH);
+
+	if (lc->family != AEM_FAMILY_TPM12)
+		return "da";
+	return i < log->n && log->ev[i].pcr == 18 ? "legacy" : "da";
+}
+
+/* PCR 13 of this boot from /proc/cmdline's rd.luks.uuid= (or src's devices). */
+static int pcr13_now(struct aem_lc *lc, const struct aem_lc_src *src, struct aem_pcr_values *v,
+		     json_object *events)
+{
+	uint8_t *cmd = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!aem_pcr_mask_has(v->mask, 13))
+		return 0;
+	if (aem_rt_read_file("/proc/cmdline", 65536, &cmd, &len))
+		cmd = NULL, len = 0;
+	rc = aem_lc_pcr13(lc, src, (const char *)cmd, len, v->bank, v->v[13], events);
+	free(cmd);
+	return rc;
+}
+
+/* Hand the sidecar document out (events is consumed whatever happens). */
+static int finish(struct aem_lc *lc, const struct aem_pcr_values *v, const char *map,
+		  const char *source, json_object *events, char **expect, int rc)
+{
+	if (rc || !expect) {
+		json_object_put(events);
+		return rc;
+	}
+	*expect = aem_lc_exp_doc(lc->family, v, map, source, events);
+	return *expect ? 0 : AEM_TPM_E_NOMEM;
+}
+
+int aem_lc_values_now(struct aem_lc *lc, const struct aem_lc_src *src,
+		      struct aem_pcr_values *v, char **expect)
 {
 	struct aem_pcr_values rep;
 	struct aem_evlog log = { 0 };
-	const char *lp = log_path(lc, evlog);
+	const char *lp = log_path(lc, src ? src->evlog : NULL);
+	const char *map = lc->family == AEM_FAMILY_TPM12 ? "legacy" : "da";
+	json_object *events = json_object_new_array();
 	int rc;
 
+	if (expect)
+		*expect = NULL;
 	memset(v, 0, sizeof(*v));
 	v->bank = aem_config_bank(&lc->cfg, lc->family);
 	v->mask = aem_config_pcrs(&lc->cfg, lc->family);
 	rc = aem_tpm_pcr_read(lc->t, v);
-	if (rc) {
+	if (rc)
 		snprintf(lc->why, sizeof(lc->why), "cannot read the PCRs: %s", aem_tpm_strerror(rc));
-		return rc;
-	}
-	if (!lp)
-		return check_measured(lc, v);
+	if (!rc)
+		rc = pcr13_now(lc, src, v, events);
 	/* The log says what the launch put into 17-19, even after the boot path
 	 * capped those PCRs. */
-	rc = load_log(lc, lp, &log);
-	if (!rc)
+	if (!rc && lp)
+		rc = load_log(lc, lp, &log);
+	if (!rc && lp)
 		rc = aem_evlog_replay(&log, v->bank, log.n, &rep);
-	aem_evlog_free(&log);
-	if (rc)
-		return rc;
-	for (unsigned i = 17; i <= 19; i++)
+	for (unsigned i = 17; !rc && lp && i <= 19; i++)
 		if (aem_pcr_mask_has(v->mask, i))
 			memcpy(v->v[i], rep.v[i], sizeof(v->v[i]));
-	return check_measured(lc, v);
+	if (!rc && lp) {
+		aem_lc_exp_logged(events, &log, v->bank, v->mask);
+		map = logged_map(lc, &log);
+	}
+	aem_evlog_free(&log);
+	if (!rc)
+		rc = check_measured(lc, v);
+	return finish(lc, v, map, "this boot", events, expect, rc);
 }
 
 /* tboot's own option on its command line, e.g. pcr_map=da. */
@@ -114,14 +164,18 @@ struct next_in {
 	struct aem_predict_module mod[AEM_PREDICT_MAX_MODULES];
 	char *paths[AEM_PREDICT_MAX_MODULES + 1];
 	size_t nmod;
+	const char *kernel_cmdline;   /* the module naming rd.luks.uuid= ("" none) */
 };
 
 static int entry_modules(struct aem_lc *lc, const struct aem_grub_entry *e, const char *boot,
-			 bool tboot_changed, struct next_in *ni, struct aem_predict_in *in)
+			 struct next_in *ni, struct aem_predict_in *in)
 {
+	ni->kernel_cmdline = "";
 	for (size_t i = 0; i < e->nmod; i++) {
 		if (e->mod[i].sinit)
 			continue; /* tboot drops SINIT: never measured */
+		if (!*ni->kernel_cmdline && e->mod[i].cmdline && strstr(e->mod[i].cmdline, "rd.luks.uuid="))
+			ni->kernel_cmdline = e->mod[i].cmdline;
 		if (ni->nmod >= AEM_PREDICT_MAX_MODULES)
 			return AEM_TPM_E_INVAL;
 		if (!(ni->paths[ni->nmod] = resolve(boot, e->mod[i].path)))
@@ -139,14 +193,16 @@ static int entry_modules(struct aem_lc *lc, const struct aem_grub_entry *e, cons
 			tboot_opt(e->kernel_cmdline, "extpol", "embedded") ? AEM_EXTPOL_EMBEDDED :
 			tboot_opt(e->kernel_cmdline, "extpol", "sha1") ? AEM_EXTPOL_SHA1 :
 			AEM_EXTPOL_SHA256;
-	in->tboot_path = tboot_changed ? ni->paths[AEM_PREDICT_MAX_MODULES] : NULL;
+	/* tboot's MLE hash is always recomputed: its command line is part of
+	 * the MLE, so a changed tboot argument changes it as a new tboot does. */
+	in->tboot_path = ni->paths[AEM_PREDICT_MAX_MODULES];
 	in->tboot_cmdline = e->kernel_cmdline;
 	in->nmod = ni->nmod;
 	in->mod = ni->mod;
 	return 0;
 }
 
-static int read_entry(struct aem_lc *lc, const struct aem_lc_next_src *src, struct next_in *ni,
+static int read_entry(struct aem_lc *lc, const struct aem_lc_src *src, struct next_in *ni,
 		      struct aem_predict_in *in)
 {
 	const char *path = src->grub_cfg ? src->grub_cfg : lc->cfg.grub_cfg;
@@ -174,8 +230,7 @@ static int read_entry(struct aem_lc *lc, const struct aem_lc_next_src *src, stru
 			 e && e->error ? e->error : "");
 		return AEM_TPM_E_FORMAT;
 	}
-	rc = entry_modules(lc, e, src->boot_dir ? src->boot_dir : lc->cfg.boot_dir,
-			   src->tboot_changed, ni, in);
+	rc = entry_modules(lc, e, src->boot_dir ? src->boot_dir : lc->cfg.boot_dir, ni, in);
 	if (rc)
 		snprintf(lc->why, sizeof(lc->why), "%s: entry '%s' has too many modules", path, e->title);
 	return rc;
@@ -187,43 +242,54 @@ static void predict_failed(struct aem_lc *lc, const struct aem_predict_in *in,
 	if (r->failed_module >= 0)
 		snprintf(lc->why, sizeof(lc->why), "module %s: %s", in->mod[r->failed_module].path,
 			 rc == AEM_TPM_E_IO ? "cannot read it" : aem_tpm_strerror(rc));
+	else if (rc == AEM_TPM_E_IO)
+		snprintf(lc->why, sizeof(lc->why), "tboot %s: cannot read it", in->tboot_path);
+	else if (rc == AEM_TPM_E_FORMAT)
+		snprintf(lc->why, sizeof(lc->why), "the event log lacks %s digests of SINIT's events "
+			 "or its MLE hash event (or %s is not a tboot image)", aem_bank_name(in->bank),
+			 in->tboot_path);
 	else
 		snprintf(lc->why, sizeof(lc->why), "prediction failed: %s", aem_tpm_strerror(rc));
 }
 
-int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_next_src *src,
-		       struct aem_pcr_values *v)
+int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_src *src,
+		       struct aem_pcr_values *v, char **expect)
 {
 	struct next_in ni;
 	struct aem_predict_in in;
 	struct aem_predict_out *r = calloc(1, sizeof(*r));
 	struct aem_evlog log = { 0 };
 	const char *lp = log_path(lc, src->evlog);
+	json_object *events = json_object_new_array();
 	int rc;
 
 	memset(&ni, 0, sizeof(ni));
 	memset(&in, 0, sizeof(in));
 	memset(v, 0, sizeof(*v));
-	if (!r)
-		return AEM_TPM_E_NOMEM;
+	if (expect)
+		*expect = NULL;
 	v->bank = aem_config_bank(&lc->cfg, lc->family);
 	v->mask = aem_config_pcrs(&lc->cfg, lc->family);
-	rc = lp ? 0 : AEM_TPM_E_INVAL;
-	if (rc)
+	rc = !r ? AEM_TPM_E_NOMEM : lp ? 0 : AEM_TPM_E_INVAL;
+	if (rc == AEM_TPM_E_INVAL)
 		snprintf(lc->why, sizeof(lc->why), "no TXT event log of this boot (--event-log, "
 			 "AEM_EVENT_LOG or event_log in aem.conf): SINIT's measurements are unknown");
 	if (!rc)
 		rc = read_entry(lc, src, &ni, &in);
 	if (!rc)
 		rc = load_log(lc, lp, &log);
-	if (!rc && (v->mask & ~DRTM_MASK)) {
-		struct aem_pcr_values live = { .bank = v->bank, .mask = v->mask & ~DRTM_MASK };
+	if (!rc && (v->mask & ~DRTM_MASK & ~(1u << 13))) {
+		struct aem_pcr_values live = { .bank = v->bank,
+					       .mask = v->mask & ~DRTM_MASK & ~(1u << 13) };
 		rc = aem_tpm_pcr_read(lc->t, &live);
 		if (rc)
 			snprintf(lc->why, sizeof(lc->why), "cannot read the PCRs: %s", aem_tpm_strerror(rc));
 		else
 			memcpy(v->v, live.v, sizeof(v->v));
 	}
+	if (!rc && aem_pcr_mask_has(v->mask, 13))
+		rc = aem_lc_pcr13(lc, src, ni.kernel_cmdline, strlen(ni.kernel_cmdline), v->bank,
+				  v->v[13], events);
 	if (!rc) {
 		in.bank = v->bank;
 		in.log = &log;
@@ -236,6 +302,10 @@ int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_next_src *src,
 			memcpy(v->v[i], r->pcrs.v[i], sizeof(v->v[i]));
 	if (!rc)
 		rc = check_measured(lc, v);
+	if (!rc)
+		aem_lc_exp_predicted(events, r, v->bank);
+	rc = finish(lc, v, aem_tboot_effective_map(&in.tb) == AEM_PCR_MAP_DA ? "da" : "legacy",
+		    "predicted", events, expect, rc);
 	for (size_t i = 0; i <= AEM_PREDICT_MAX_MODULES; i++)
 		free(ni.paths[i]);
 	aem_grubcfg_free(&ni.cfg);

@@ -35,7 +35,7 @@ check_boot() { # what
 total=0
 for op in reseal boot; do
 	for sc in fsync rename unlink; do
-		for n in 1 2 3 4 5 6; do
+		for n in 1 2 3 4 5 6 7 8 9 10; do
 			case $op in
 			reseal) cmd=("$AEM" reseal --event-log launch.log) ;;
 			boot) cmd=("$AEM" boot-unseal --media media) ;;
@@ -54,7 +54,7 @@ done
 { gzip -dc "$F/initrd.img"; printf 'update'; } | gzip -1 > new-initrd
 cp boot/initrd.img-6.1.0-aem old-initrd
 for sc in fsync rename; do
-	for n in 1 2 3 4; do
+	for n in 1 2 3 4 5 6; do
 		cp new-initrd boot/initrd.img-6.1.0-aem
 		killed_at "$sc" "$n" "$AEM" update --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log || break
 		total=$((total + 1))
