@@ -2,13 +2,17 @@
  *
  *   a. wait (bounded) for the AEM media named by aem.uuid=; refuse a UUID
  *      found on more than one device, a label not "aem*", a USB stick other
- *      than the enrolled one (aem.usb=); read the sealed secret from it;
+ *      than the enrolled one (aem.usb=); mount it read-write (the freshness
+ *      rotation writes to it; read-only when that fails);
  *   b. extend PCR 13 with the hash of each rd.luks.uuid= LUKS header;
- *   c. unseal the secret (only if a and b fully succeeded);
+ *   c. only if a and b fully succeeded: the lifecycle's boot half
+ *      (docs/lifecycle.md) on aem/<tpm-id>/ of the media -- unseal the
+ *      current, pending or write-ahead bundle, check its freshness token
+ *      against the NV slot, rotate the token;
  *   d. cap: extend PCR 13 with H("aem-done") so nothing later in this boot
  *      can unseal again;
- *   e. show the secret -- or the same frame without one -- wait for Enter,
- *      clear the screen.
+ *   e. show the bundle's secret(s) -- or the same frame without one -- wait
+ *      for Enter, clear the screen.
  * Why something failed goes to the kernel log only: the screen differs
  * between success and failure by the secret alone.
  *
@@ -16,9 +20,9 @@
 #include "boot_args.h"
 #include "console.h"
 #include "err.h"
+#include "lifecycle.h"
 #include "luks.h"
 #include "media.h"
-#include "seal.h"
 #include "tpm.h"
 
 #include <errno.h>
@@ -32,11 +36,9 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
-#define SEALED_PATH "aem/secret.aem"   /* on the media */
 #define MOUNT_DIR "/run/aem-media"
 #define SECRET_MAX 4096
 #define TITLE "Anti Evil Maid"
@@ -155,30 +157,35 @@ static int check_usb(const struct aem_boot_args *a, const char *dev)
 	return 0;
 }
 
-static int load_sealed(const char *dev, struct aem_sealed *s)
+/* Read-write so the boot can rotate the freshness token; a write-protected
+ * stick still unseals (read-only, no rotation: the kernel log says so). */
+static int mount_media(const char *dev)
 {
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int err;
+	unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
 	mkdir(MOUNT_DIR, 0700);
-	if (mount(dev, MOUNT_DIR, "ext4", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "noload")) {
-		diag("cannot mount %s: %s", dev, strerror(errno));
-		rmdir(MOUNT_DIR);
-		return AEM_TPM_E_IO;
-	}
-	err = aem_file_read(MOUNT_DIR "/" SEALED_PATH, AEM_SEALED_MAX_FILE, &buf, &len);
-	umount2(MOUNT_DIR, MNT_DETACH);
+	if (mount(dev, MOUNT_DIR, "ext4", fl, NULL) == 0)
+		return 0;
+	diag("cannot mount %s read-write (%s): read-only, no freshness rotation", dev,
+	     strerror(errno));
+	if (mount(dev, MOUNT_DIR, "ext4", fl | MS_RDONLY, "noload") == 0)
+		return 0;
+	diag("cannot mount %s: %s", dev, strerror(errno));
 	rmdir(MOUNT_DIR);
-	if (!err)
-		err = aem_sealed_parse(buf, len, s);
-	aem_buf_free(buf, len);
-	if (err)
-		diag("%s on %s: %s", SEALED_PATH, dev, aem_tpm_strerror(err));
-	return err;
+	return AEM_TPM_E_IO;
 }
 
-static int stage_media(const struct aem_boot_args *a, struct aem_sealed *s)
+/* Everything written (the rotated bundle, NV already done) reaches the
+ * stick before the user may pull it. */
+static void unmount_media(void)
+{
+	sync();
+	if (umount2(MOUNT_DIR, 0))
+		umount2(MOUNT_DIR, MNT_DETACH);
+	rmdir(MOUNT_DIR);
+}
+
+static int stage_media(const struct aem_boot_args *a)
 {
 	char dev[256];
 	int err = find_media(a, dev, sizeof(dev));
@@ -186,7 +193,7 @@ static int stage_media(const struct aem_boot_args *a, struct aem_sealed *s)
 	if (!err)
 		err = check_usb(a, dev);
 	if (!err)
-		err = load_sealed(dev, s);
+		err = mount_media(dev);
 	return err;
 }
 
@@ -222,62 +229,61 @@ static void cap(struct aem_tpm *t, enum aem_bank bank)
 		diag("cap of PCR 13 failed: %s", aem_tpm_strerror(err));
 }
 
-/* The PIN, when the secret needs one: one line from the console, no echo. */
-static int read_pin(char *pin, size_t len)
+/* Append up to len bytes of data to text (size bytes, NUL-terminated). */
+static void append(char *text, size_t size, size_t *off, const void *data, size_t len)
 {
-	struct termios old, quiet;
-	int tty = tcgetattr(0, &old) == 0;
-	ssize_t n;
-
-	fputs("AEM PIN: ", stdout);
-	fflush(stdout);
-	if (tty) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(0, TCSAFLUSH, &quiet);
-	}
-	n = read(0, pin, len - 1);
-	if (tty)
-		tcsetattr(0, TCSAFLUSH, &old);
-	fputs("\n", stdout);
-	n = n < 0 ? 0 : n;
-	pin[n] = '\0';
-	pin[strcspn(pin, "\r\n")] = '\0';
-	return (int)strlen(pin);
+	if (len > size - 1 - *off)
+		len = size - 1 - *off;
+	memcpy(text + *off, data, len);
+	*off += len;
+	text[*off] = '\0';
 }
 
-static void report_mismatch(const struct aem_sealed *s, const struct aem_pcr_values *now)
+/* The text shown: the one secret as it is; several as "name: value" lines.
+ * A NUL byte would end the text early: shown as '?'. */
+static void compose(const struct aem_bundle *b, char *text, size_t size)
 {
-	size_t n = aem_bank_size(s->expect.bank);
+	size_t off = 0;
 
-	for (unsigned i = 0; i < AEM_PCR_COUNT; i++)
-		if (aem_pcr_mask_has(s->expect.mask, i) && memcmp(s->expect.v[i], now->v[i], n))
-			diag("PCR %u differs from the sealed value", i);
+	text[0] = '\0';
+	for (size_t i = 0; i < b->n; i++) {
+		const struct aem_bundle_item *it = &b->item[i];
+		size_t from;
+
+		if (b->n > 1) {
+			append(text, size, &off, it->name, strlen(it->name));
+			append(text, size, &off, ": ", 2);
+		}
+		from = off;
+		append(text, size, &off, it->data, it->len);
+		for (size_t k = from; k < off; k++)
+			text[k] = text[k] ? text[k] : '?';
+		if (b->n > 1 && off > 0 && text[off - 1] != '\n')
+			append(text, size, &off, "\n", 1);
+	}
 }
 
-/* c: into secret (SECRET_MAX + 1 bytes, NUL-terminated on success). */
-static int unseal(struct aem_tpm *t, const struct aem_sealed *s, char *secret)
+/* c: the lifecycle's boot half on the mounted media; text filled on success. */
+static int unseal(struct aem_tpm *t, char *text, size_t size)
 {
-	static struct aem_pcr_values now;
-	char pin[256] = "";
-	int pin_len = 0, err;
+	static const char *const used[] = { "current", "pending", "write-ahead" };
+	static struct aem_lc lc;
+	static struct aem_lc_boot b;
+	int err = aem_lc_attach(&lc, t);
 
-	if (s->ct_len > SECRET_MAX) {
-		diag("sealed secret of %zu bytes is larger than %d", s->ct_len, SECRET_MAX);
-		return AEM_TPM_E_FORMAT;
+	if (!err)
+		err = aem_lc_boot_unseal(&lc, MOUNT_DIR, &b);
+	if (err) {
+		diag("no secret: %s", lc.why[0] ? lc.why : aem_tpm_strerror(err));
+		explicit_bzero(&lc, sizeof(lc));
+		return err;
 	}
-	if (s->flags & AEM_SEALED_F_PIN)
-		pin_len = read_pin(pin, sizeof(pin));
-	err = aem_tpm_unseal_payload(t, s, pin_len ? pin : NULL, (size_t)pin_len,
-				     (uint8_t *)secret, &now);
-	explicit_bzero(pin, sizeof(pin));
-	if (err == AEM_TPM_E_PCR_MISMATCH)
-		report_mismatch(s, &now);
-	if (err)
-		diag("unseal failed: %s %s", aem_tpm_strerror(err), aem_tpm_last_detail(t));
-	else
-		secret[s->ct_len] = '\0';
-	return err;
+	diag("unsealed the %s bundle of aem/%s; freshness %s%s", used[b.used], lc.id_hex,
+	     b.rotated ? "rotated" : "NOT rotated: ", b.rotated ? "" : b.rot_why);
+	compose(&b.bundle, text, size);
+	aem_lc_boot_free(&b);
+	explicit_bzero(&lc, sizeof(lc));
+	return 0;
 }
 
 /* The TPM (or, for TPM 1.2, tcsd) may come up after us: retry while it is
@@ -315,13 +321,13 @@ static int parse_opts(int argc, char **argv)
 
 /* b, c, d on an open TPM; secret is filled only when everything held. */
 static int tpm_stages(struct aem_tpm *t, const struct aem_boot_args *a, int media_err,
-		      const struct aem_sealed *s, char *secret)
+		      char *secret, size_t len)
 {
 	enum aem_bank bank = aem_tpm_family(t) == AEM_FAMILY_TPM12 ? AEM_BANK_SHA1 : AEM_BANK_SHA256;
 	int err = measure_luks(t, bank, a);
 
 	if (!err && !media_err)
-		err = unseal(t, s, secret);
+		err = unseal(t, secret, len);
 	cap(t, bank);
 	return err ? err : media_err;
 }
@@ -330,7 +336,6 @@ int main(int argc, char **argv)
 {
 	static char secret[SECRET_MAX + 1];
 	struct aem_boot_args a;
-	struct aem_sealed s;
 	struct aem_tpm *t = NULL;
 	int args_err, media_err, err;
 
@@ -349,16 +354,15 @@ int main(int argc, char **argv)
 		memset(&a, 0, sizeof(a));
 		a.timeout_s = AEM_BOOT_DEFAULT_TIMEOUT;
 	}
-	memset(&s, 0, sizeof(s));
-	media_err = args_err ? args_err : stage_media(&a, &s);
+	media_err = args_err ? args_err : stage_media(&a);
 	err = open_tpm(&a, &t);
 	if (err)
 		diag("no TPM: %s", aem_tpm_strerror(err));
 	else
-		err = tpm_stages(t, &a, media_err, &s, secret);
+		err = tpm_stages(t, &a, media_err, secret, sizeof(secret));
 	aem_tpm_close(t);
 	if (!media_err)
-		aem_sealed_free(&s);
+		unmount_media();
 	diag("display");
 	aem_disp_console_show(0, 1, TITLE, err ? NULL : secret);
 	explicit_bzero(secret, sizeof(secret));

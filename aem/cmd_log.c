@@ -4,7 +4,9 @@
 #include "exitcode.h"
 #include "evlog.h"
 #include "hashfile.h"
+#include "runtime.h"
 #include "err.h"
+#include "sealed.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -43,6 +45,60 @@ int aem_cmd_load_evlog(char *const *paths, int n, struct aem_evlog *log)
 			break;
 		}
 	}
+	if (rc)
+		aem_evlog_free(log);
+	return rc;
+}
+
+static int save_raw(const char *verb, const struct aem_evlog_live *info, const char *save)
+{
+	for (unsigned i = 0; i < info->nraw; i++) {
+		char path[4096];
+
+		/* one file per bank for the Intel legacy format, as --event-log takes them */
+		if (info->nraw == 1)
+			snprintf(path, sizeof(path), "%s", save);
+		else
+			snprintf(path, sizeof(path), "%s.%s", save, aem_bank_name(info->raw_bank[i]));
+		if (aem_file_write_atomic(path, info->raw[i], info->raw_len[i], 0644)) {
+			fprintf(stderr, "aem %s: cannot write %s\n", verb, path);
+			return AEM_EXIT_IO;
+		}
+	}
+	return AEM_EXIT_OK;
+}
+
+static int live_exit(const struct aem_evlog_live *info)
+{
+	switch (info->why) {
+	case AEM_LIVE_NO_TXT: return AEM_EXIT_UNSUPPORTED;
+	case AEM_LIVE_NO_LOG_ELT: case AEM_LIVE_EMPTY: return AEM_EXIT_UNMEASURED;
+	default: return AEM_EXIT_INPUT;
+	}
+}
+
+int aem_cmd_load_evlog_src(const char *verb, char *const *paths, int n, int live,
+			   const char *save, struct aem_evlog *log)
+{
+	struct aem_evlog_live info;
+	char why[512];
+	int rc;
+
+	if (!live)
+		return aem_cmd_load_evlog(paths, n, log) ? AEM_EXIT_INPUT : AEM_EXIT_OK;
+	memset(log, 0, sizeof(*log));
+	rc = aem_evlog_read_live(log, &info);
+	if (rc == AEM_TPM_E_NOMEM) {
+		fprintf(stderr, "aem %s: out of memory\n", verb);
+		return AEM_EXIT_FAIL;
+	}
+	if (rc) {
+		fprintf(stderr, "aem %s: %s\n", verb, aem_evlog_live_describe(&info, why, sizeof(why)));
+		aem_evlog_free(log);
+		return live_exit(&info);
+	}
+	rc = save ? save_raw(verb, &info, save) : AEM_EXIT_OK;
+	aem_evlog_live_free(&info);
 	if (rc)
 		aem_evlog_free(log);
 	return rc;
@@ -133,10 +189,13 @@ static void print_json(const struct aem_evlog *log, const struct aem_pcr_values 
 }
 
 static const char log_usage[] =
-	"usage: aem log --event-log FILE [--event-log FILE2...] [--json]\n"
+	"usage: aem log (--event-log FILE [--event-log FILE2...] | --live [--save FILE])\n"
+	"               [--root DIR] [--json]\n"
 	"  Print every event of a TXT event log (TPM 1.2 container, TPM 2.0 TCG or Intel\n"
 	"  legacy per-bank log: give each bank's legacy log) and the replayed PCR values.\n"
-	"  --live (read the log from the TXT heap) is not supported yet.\n";
+	"  --live reads the log of this boot from the TXT heap (root; /dev/mem, read-only);\n"
+	"  --save FILE copies its raw bytes (legacy logs: FILE.<bank> each); --root DIR\n"
+	"  replays a machine recorded by aem doctor --record.\n";
 
 int cmd_log(int argc, char **argv)
 {
@@ -144,13 +203,16 @@ int cmd_log(int argc, char **argv)
 		{ "event-log", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "live", no_argument, NULL, 'L' },
+		{ "save", required_argument, NULL, 's' },
+		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct aem_pcr_values v[AEM_EVLOG_MAX_BANKS];
 	struct aem_evlog log;
+	const char *save = NULL;
 	char *files[16];
-	int nfiles = 0, c;
+	int nfiles = 0, c, live = 0, rc;
 	bool json = false;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -163,19 +225,24 @@ int cmd_log(int argc, char **argv)
 			files[nfiles++] = optarg;
 			break;
 		case 'j': json = true; break;
-		case 'L':
-			fprintf(stderr, "aem log: --live is not supported yet; give --event-log FILE\n");
-			return AEM_EXIT_UNSUPPORTED;
+		case 'L': live = 1; break;
+		case 's': save = optarg; break;
+		case 'r':
+			if (aem_rt_set_root(optarg) < 0) {
+				fprintf(stderr, "aem log: --root path too long\n");
+				return AEM_EXIT_USAGE;
+			}
+			break;
 		case 'h': fputs(log_usage, stdout); return AEM_EXIT_OK;
 		default: fputs(log_usage, stderr); return AEM_EXIT_USAGE;
 		}
 	}
-	if (nfiles == 0 || optind != argc) {
+	if (!nfiles == !live || (save && !live) || optind != argc) {
 		fputs(log_usage, stderr);
 		return AEM_EXIT_USAGE;
 	}
-	if (aem_cmd_load_evlog(files, nfiles, &log))
-		return AEM_EXIT_INPUT;
+	if ((rc = aem_cmd_load_evlog_src("log", files, nfiles, live, save, &log)) != 0)
+		return rc;
 	for (unsigned b = 0; b < log.nbanks; b++)
 		aem_evlog_replay(&log, log.banks[b], log.n, &v[b]);
 	if (json)

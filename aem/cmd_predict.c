@@ -5,6 +5,7 @@
 #include "predict.h"
 #include "grubcfg.h"
 #include "hashfile.h"
+#include "runtime.h"
 #include "err.h"
 
 #include <getopt.h>
@@ -27,10 +28,11 @@ struct popts {
 	char *paths[AEM_PREDICT_MAX_MODULES];  /* owned: resolved grub paths */
 	size_t nmod;
 	enum fmt fmt;
+	int live;
 };
 
 static const char predict_usage[] =
-	"usage: aem predict --event-log FILE\n"
+	"usage: aem predict (--event-log FILE | --live [--root DIR])\n"
 	"         [--grub-cfg FILE [--entry TITLE|INDEX] [--boot-dir DIR]\n"
 	"          | --module PATH [--cmdline STRING] [--nounzip]...]\n"
 	"         [--tboot FILE [--tboot-cmdline STRING]] [--tpm 1.2|2.0] [--pcr-map legacy|da]\n"
@@ -40,7 +42,7 @@ static const char predict_usage[] =
 	"  MLE hash when --tboot is given, then adds tboot's events for the modules.\n"
 	"  --format tpm2-tools writes the digests of --pcrs concatenated (tpm2_pcrread -o).\n"
 	"  Grub paths resolve under --boot-dir (default: as written if the file exists,\n"
-	"  else under /boot). --live (read the log from the TXT heap) is not supported yet.\n";
+	"  else under /boot). --live reads this boot's log from the TXT heap (root).\n";
 
 static int usage_err(const char *msg)
 {
@@ -69,7 +71,8 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 		{ "pcr-map", required_argument, NULL, 'M' }, { "extpol", required_argument, NULL, 'x' },
 		{ "bank", required_argument, NULL, 'b' }, { "pcrs", required_argument, NULL, 'p' },
 		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
-		{ "live", no_argument, NULL, 'L' }, { "help", no_argument, NULL, 'h' },
+		{ "live", no_argument, NULL, 'L' }, { "root", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;
@@ -109,17 +112,19 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 			else return usage_err("--format is text, json or tpm2-tools");
 			break;
 		case 'o': o->out = optarg; break;
-		case 'L':
-			fprintf(stderr, "aem predict: --live is not supported yet; give --event-log FILE\n");
-			return AEM_EXIT_UNSUPPORTED;
+		case 'L': o->live = 1; break;
+		case 'r':
+			if (aem_rt_set_root(optarg) < 0)
+				return usage_err("--root path too long");
+			break;
 		case 'h': fputs(predict_usage, stdout); return -1;
 		default: return usage_err(NULL);
 		}
 	}
 	if (optind != argc)
 		return usage_err("unexpected argument");
-	if (!o->nlogs)
-		return usage_err("--event-log is required (SINIT's events come from it)");
+	if (!o->nlogs == !o->live)
+		return usage_err("give --event-log FILE or --live (SINIT's events come from the log)");
 	if (o->grub && o->nmod)
 		return usage_err("give either --grub-cfg or --module, not both");
 	return 0;
@@ -388,8 +393,8 @@ int cmd_predict(int argc, char **argv)
 		rc = usage_err("bad --pcrs list");
 	if (rc == 0 && o.grub)
 		rc = from_grub(&o, &cfg, mapbuf, extbuf);
-	if (rc == 0 && aem_cmd_load_evlog(o.logs, o.nlogs, &log))
-		rc = AEM_EXIT_INPUT;
+	if (rc == 0)
+		rc = aem_cmd_load_evlog_src("predict", o.logs, o.nlogs, o.live, NULL, &log);
 	if (rc == 0)
 		rc = setup(&o, &log, &in);
 	if (rc == 0) {

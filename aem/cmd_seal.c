@@ -6,6 +6,8 @@
 #include "seal.h"
 #include "tpm12.h"
 #include "values.h"
+#include "diagnose.h"
+#include "evlog.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <errno.h>
 
 static const char seal_help[] =
 	"usage: aem seal --in SECRET --out SEALED [options]\n"
@@ -28,7 +31,11 @@ static const char seal_help[] =
 	"  --pin                also require a PIN (read from the terminal, or env AEM_PIN)\n"
 	"  --tcti SPEC          TPM to use (default: AEM_TCTI, TPM2TOOLS_TCTI, TSS2_TCTI,\n"
 	"                       /dev/tpmrm0, /dev/tpm0)\n"
-	"  --allow-unmeasured   seal even when the PCRs show no measured launch\n";
+	"  --allow-unmeasured   seal even when the PCRs show no measured launch\n"
+	"  --event-log FILE     this boot's TXT event log (or --live: read from the TXT heap):\n"
+	"                       its events go to SEALED.expect.json, to diagnose a mismatch\n"
+	"SEALED.expect.json is also written from --expect when that is aem predict JSON\n"
+	"with events, and removed otherwise (aem unseal reads it to name what changed).\n";
 
 int aem_exit_from_tpm(int err)
 {
@@ -108,7 +115,8 @@ struct seal_opts {
 	const char *in, *out, *expect, *tcti;
 	enum aem_bank bank;
 	aem_pcr_mask mask;
-	int pin, allow_unmeasured;
+	int pin, allow_unmeasured, live, nlogs;
+	char *logs[16];
 };
 
 static int parse_opts(int argc, char **argv, struct seal_opts *o)
@@ -119,6 +127,7 @@ static int parse_opts(int argc, char **argv, struct seal_opts *o)
 		{ "expect", required_argument, NULL, 'e' }, { "pin", no_argument, NULL, 'P' },
 		{ "tcti", required_argument, NULL, 'T' }, { "tpm", required_argument, NULL, 'F' },
 		{ "allow-unmeasured", no_argument, NULL, 'U' }, { "help", no_argument, NULL, 'h' },
+		{ "event-log", required_argument, NULL, 'l' }, { "live", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -138,6 +147,12 @@ static int parse_opts(int argc, char **argv, struct seal_opts *o)
 			break;
 		case 'P': o->pin = 1; break;
 		case 'U': o->allow_unmeasured = 1; break;
+		case 'l':
+			if (o->nlogs >= 16)
+				return fprintf(stderr, "aem seal: too many --event-log\n"), -1;
+			o->logs[o->nlogs++] = optarg;
+			break;
+		case 'L': o->live = 1; break;
 		case 'p':
 			if (aem_pcr_mask_parse(optarg, &o->mask) || !o->mask)
 				return fprintf(stderr, "aem seal: bad PCR list '%s'\n", optarg), -1;
@@ -254,19 +269,63 @@ static int seal_with(struct aem_tpm *t, const struct seal_opts *o, const uint8_t
 	return err;
 }
 
+/* The sidecar document: --expect's own text when it is a prediction with events,
+ * else one built from this boot's log; NULL when there is neither. */
+static char *sidecar_doc(const struct seal_opts *o, const struct aem_evlog *log)
+{
+	struct aem_diag_boot b = { 0 };
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	char *doc = NULL;
+
+	if (o->expect) {
+		if (aem_file_read(o->expect, 16u << 20, &buf, &len) == 0 &&
+		    aem_diag_from_json((const char *)buf, len, &b) == 0 && (doc = malloc(len + 1))) {
+			memcpy(doc, buf, len);
+			doc[len] = '\0';
+		}
+		aem_buf_free(buf, len);
+	} else if (log && aem_diag_from_log(log, o->bank, &b) == 0) {
+		aem_diag_to_json(&b, &doc);
+	}
+	aem_diag_free(&b);
+	return doc;
+}
+
+/* After the sealed file is in place: its sidecar describes it, or there is none (an
+ * old one would describe another boot). A failure here does not undo the seal. */
+static void write_sidecar(const struct seal_opts *o, const struct aem_evlog *log)
+{
+	char path[4096], *doc;
+
+	if (!strcmp(o->out, "-") || !aem_diag_sidecar_path(o->out, path, sizeof(path)))
+		return;
+	doc = sidecar_doc(o, log);
+	if (doc ? aem_file_write_atomic(path, (const uint8_t *)doc, strlen(doc), 0600) != 0
+		: unlink(path) != 0 && errno != ENOENT)
+		fprintf(stderr, "aem seal: warning: cannot %s %s: a later mismatch cannot be "
+			"explained in detail\n", doc ? "write" : "remove", path);
+	free(doc);
+}
+
 int cmd_seal(int argc, char **argv)
 {
 	struct seal_opts o;
 	struct aem_tpm *t = NULL;
+	struct aem_evlog log = { 0 };
 	uint8_t *pt = NULL;
 	size_t len = 0;
 	int err, r = parse_opts(argc, argv, &o);
 
 	if (r)
 		return r > 0 ? AEM_EXIT_OK : AEM_EXIT_USAGE;
+	if ((o.nlogs || o.live) &&
+	    (r = aem_cmd_load_evlog_src("seal", o.logs, o.nlogs, o.live, NULL, &log)) != 0)
+		return r;
 	err = aem_file_read(o.in, AEM_SEALED_MAX_PAYLOAD, &pt, &len);
 	if (err) {
 		fprintf(stderr, "aem seal: cannot read %s: %s\n", o.in, aem_tpm_strerror(err));
+		aem_evlog_free(&log);
 		return AEM_EXIT_INPUT;
 	}
 	if (len)
@@ -276,11 +335,14 @@ int cmd_seal(int argc, char **argv)
 		family_defaults(t, &o);
 	if (!err)
 		err = seal_with(t, &o, pt, len);
+	if (!err)
+		write_sidecar(&o, o.nlogs || o.live ? &log : NULL);
 	if (err && err != AEM_TPM_E_UNMEASURED) {
 		const char *d = t ? aem_tpm_last_detail(t) : "";
 		fprintf(stderr, "aem seal: %s%s%s\n", aem_tpm_strerror(err), *d ? ": " : "", d);
 	}
 	aem_tpm_close(t);
 	aem_buf_free(pt, len);
+	aem_evlog_free(&log);
 	return aem_exit_from_tpm(err);
 }

@@ -1,7 +1,8 @@
-/* aem totp: the otpauth URI, its QR code and codes from a key file.
- * The TPM-backed verbs (init, code) come with the sealing code; they will
- * only swap the HMAC back end (struct aem_disp_hmac) and reuse all of this. */
+/* aem totp: the otpauth URI, its QR code and codes from a key file. The
+ * TPM-backed sub-verbs (init, reseal, code, show) live in cmd_totp_tpm.c and
+ * cmd_totp_code.c; they only swap the HMAC back end (struct aem_disp_hmac). */
 #include "cmd.h"
+#include "cmd_totp_tpm.h"
 #include "exitcode.h"
 
 #include "base32.h"
@@ -40,6 +41,7 @@ static const char totp_usage[] =
 	"usage: aem totp uri --secret-file F [--label L] [--issuer I] [--digits 6|7|8]\n"
 	"                    [--algorithm sha1|sha256|sha512] [--period S]\n"
 	"       aem totp qr  (same options) [--ascii] [--invert] [--qr-png FILE [--scale PX]]\n"
+	"       aem totp init|reseal|code|show ...   (aem totp init --help)\n"
 	"       aem totp code-from-key --secret-file F [--time UNIX | --counter N] [--digits N]\n"
 	"                    [--algorithm A] [--period S]\n"
 	"  --secret-file F   the key: base32 text (any case, '=' allowed) or raw bytes\n"
@@ -367,6 +369,14 @@ int cmd_totp(int argc, char **argv)
 		fputs(totp_usage, sub ? stdout : stderr);
 		return sub ? AEM_EXIT_OK : AEM_EXIT_USAGE;
 	}
+	if (!strcmp(sub, "init"))
+		return aem_cmd_totp_init(argc - 1, argv + 1);
+	if (!strcmp(sub, "reseal"))
+		return aem_cmd_totp_reseal(argc - 1, argv + 1);
+	if (!strcmp(sub, "code"))
+		return aem_cmd_totp_code(argc - 1, argv + 1);
+	if (!strcmp(sub, "show"))
+		return aem_cmd_totp_show(argc - 1, argv + 1);
 	if (strcmp(sub, "uri") && strcmp(sub, "qr") && strcmp(sub, "code-from-key"))
 		return usage_error("unknown sub-command");
 	rc = parse_opts(argc - 1, argv + 1, &o);

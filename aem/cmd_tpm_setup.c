@@ -1,19 +1,144 @@
-/* aem tpm-setup: provision the TPM for aem. For now: create the storage
- * root key when it is absent; a key of another kind at its handle is left
- * alone and reported. */
+/* aem tpm-setup: provision the TPM for aem. TPM 2.0: create the storage root
+ * key when it is absent; a key of another kind at its handle is left alone
+ * and reported. TPM 1.2: take ownership when the TPM has no owner, with a
+ * random owner password kept in the state directory (root only) and the
+ * well-known SRK secret, so the initramfs can unseal without a password.
+ * Also the SRK password prompt the TPM 1.2 verbs share. */
 #include "cmd.h"
 #include "exitcode.h"
 #include "err.h"
+#include "sealed.h"
+#include "state.h"
 #include "tpm.h"
 #include "tpm12.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* The owner password file under the state directory. */
+#define OWNER_FILE "tpm12-owner"
+#define OWNER_RANDOM_BYTES 20
 
 static const char setup_help[] =
 	"usage: aem tpm-setup [--tcti SPEC] [--tpm 1.2|2.0]\n"
 	"Create aem's storage root key (TPM 2.0: ECC P-256, persistent handle 0x81000001)\n"
-	"when it is absent. Never replaces a key that is already there.\n";
+	"when it is absent. Never replaces a key that is already there. On a TPM 1.2\n"
+	"without owner: take ownership with a random owner password, kept in\n"
+	"$AEM_STATE_DIR/" OWNER_FILE " (mode 0600; env AEM_OWNER_PASSWORD overrides), and\n"
+	"the well-known SRK secret.\n";
+
+int aem_srk_prompt(char *buf, size_t len)
+{
+	struct termios old, quiet;
+	FILE *tty = fopen("/dev/tty", "r+");
+	int echo_off;
+	size_t n;
+
+	if (!tty)
+		return -1;
+	echo_off = tcgetattr(fileno(tty), &old) == 0;
+	fputs("TPM 1.2 SRK password: ", stderr);
+	if (echo_off) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	}
+	if (!fgets(buf, (int)len, tty))
+		buf[0] = '\0';
+	if (echo_off)
+		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputs("\n", stderr);
+	fclose(tty);
+	n = strcspn(buf, "\n");
+	buf[n] = '\0';
+	if (!n)
+		explicit_bzero(buf, len);
+	return n ? (int)n : -1;
+}
+
+/* The owner password to give the TPM: env AEM_OWNER_PASSWORD (the backend
+ * reads it), else the one tpm-setup stored, else a new random one stored
+ * now, before ownership is taken, so it can never be lost (*fresh = 1: the
+ * file is ours to remove when the TPM turns out to be owned already). */
+static int owner_prepare(struct aem_tpm *t, char *path, size_t plen, int *fresh)
+{
+	uint8_t rnd[OWNER_RANDOM_BYTES], *buf = NULL;
+	char pw[2 * OWNER_RANDOM_BYTES + 2];
+	size_t len = 0;
+	int err;
+
+	*fresh = 0;
+	if (getenv(AEM_TPM12_OWNER_ENV))
+		return 0;
+	err = aem_state_path(path, plen, "%s", OWNER_FILE);
+	if (!err && !aem_file_read(path, AEM_TPM12_SECRET_MAX - 1, &buf, &len)) {
+		char keep[AEM_TPM12_SECRET_MAX];
+		memcpy(keep, buf, len);
+		keep[len] = '\0';
+		keep[strcspn(keep, "\n")] = '\0';
+		err = aem_tpm12_set_owner_secret(keep);
+		explicit_bzero(keep, sizeof(keep));
+		aem_buf_free(buf, len);
+		return err;
+	}
+	if (!err && access(path, F_OK) == 0)
+		return AEM_TPM_E_IO; /* there but unreadable: never replaced */
+	if (!err)
+		err = aem_tpm_random(t, rnd, sizeof(rnd));
+	if (!err) {
+		aem_hex(rnd, sizeof(rnd), pw);
+		strcat(pw, "\n");
+		err = aem_state_mkdirs(aem_state_dir(), 0700);
+	}
+	if (!err)
+		err = aem_file_write_atomic(path, (const uint8_t *)pw, strlen(pw), 0600);
+	if (!err) {
+		pw[strlen(pw) - 1] = '\0';
+		err = aem_tpm12_set_owner_secret(pw);
+		*fresh = !err;
+	}
+	explicit_bzero(rnd, sizeof(rnd));
+	explicit_bzero(pw, sizeof(pw));
+	return err;
+}
+
+static int setup_tpm12(struct aem_tpm *t, int *created)
+{
+	char path[AEM_STATE_PATH_MAX];
+	int fresh = 0, err = owner_prepare(t, path, sizeof(path), &fresh);
+
+	if (err)
+		return err; /* AEM_TPM_E_IO: see report() */
+	err = aem_tpm_setup(t, created);
+	if (fresh && !err && *created)
+		printf("the owner password is in %s (root only): tpm-tools ask for it\n", path);
+	if (fresh && !*created) {
+		/* Owned before: the new password was never given to the TPM. */
+		unlink(path);
+		aem_tpm12_set_owner_secret(NULL);
+	}
+	return err;
+}
+
+static void report(struct aem_tpm *t, int err)
+{
+	const char *d = aem_tpm_last_detail(t); /* t NULL: why the open failed */
+
+	if (err == AEM_TPM_E_IO) /* only the owner password file does I/O here */
+		fprintf(stderr, "aem tpm-setup: cannot keep the TPM 1.2 owner password in %s/%s: "
+			"%s\n", aem_state_dir(), OWNER_FILE, aem_tpm_strerror(err));
+	else if (err == AEM_TPM_E_BAD_SRK)
+		fprintf(stderr, "aem tpm-setup: %s; it was left alone: remove it yourself "
+			"(tpm2_evictcontrol -C o -c 0x81000001) if it is not in use\n",
+			aem_tpm_strerror(err));
+	else
+		fprintf(stderr, "aem tpm-setup: %s%s%s\n", aem_tpm_strerror(err), *d ? ": " : "", d);
+}
 
 int cmd_tpm_setup(int argc, char **argv)
 {
@@ -39,17 +164,14 @@ int cmd_tpm_setup(int argc, char **argv)
 	}
 	if (optind != argc)
 		return fputs(setup_help, stderr), AEM_EXIT_USAGE;
+	aem_tpm12_set_srk_prompt(aem_srk_prompt);
 	err = aem_tpm_open(tcti, &t);
-	if (!err)
+	if (!err && aem_tpm_family(t) == AEM_FAMILY_TPM12)
+		err = setup_tpm12(t, &created);
+	else if (!err)
 		err = aem_tpm_setup(t, &created);
 	if (err) {
-		const char *d = t ? aem_tpm_last_detail(t) : "";
-		if (err == AEM_TPM_E_BAD_SRK)
-			fprintf(stderr, "aem tpm-setup: %s; it was left alone: remove it yourself "
-				"(tpm2_evictcontrol -C o -c 0x81000001) if it is not in use\n",
-				aem_tpm_strerror(err));
-		else
-			fprintf(stderr, "aem tpm-setup: %s%s%s\n", aem_tpm_strerror(err), *d ? ": " : "", d);
+		report(t, err);
 	} else if (aem_tpm_family(t) == AEM_FAMILY_TPM12) {
 		printf(created ? "took ownership of the TPM 1.2: its SRK is ready\n"
 			       : "the TPM 1.2 has an owner and its SRK loads: nothing changed\n");
@@ -60,5 +182,6 @@ int cmd_tpm_setup(int argc, char **argv)
 	/* The TPM identity aem stores sealed files under (tpm_setup_nv.c). */
 	c = err ? AEM_EXIT_OK : aem_cmd_tpm_setup_nv(t);
 	aem_tpm_close(t);
+	aem_tpm12_set_owner_secret(NULL);
 	return err ? aem_exit_from_tpm(err) : c;
 }

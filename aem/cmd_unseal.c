@@ -1,11 +1,14 @@
 /* aem unseal: recover a secret sealed by aem seal. Writes the secret to
  * stdout (or --out FILE) and nothing at all on failure; on a PCR mismatch
- * names every PCR that differs from the sealed expectation. */
+ * names every PCR that differs from the sealed expectation, and what changed
+ * (diagnose.h) when the sealed file has its .expect.json and this boot's log is given. */
 #include "cmd.h"
 #include "exitcode.h"
 #include "err.h"
 #include "seal.h"
 #include "tpm12.h"
+#include "diagnose.h"
+#include "evlog.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -16,9 +19,101 @@
 
 static const char unseal_help[] =
 	"usage: aem unseal --in SEALED [--out FILE|-] [--tcti SPEC] [--tpm 1.2|2.0]\n"
+	"                  [--event-log FILE | --live]\n"
 	"Unseal a file written by aem seal; the secret goes to stdout unless --out names a\n"
 	"file (written atomically, mode 0600). A PIN, when the file needs one, is read from\n"
-	"the terminal (or env AEM_PIN).\n";
+	"the terminal (or env AEM_PIN). On a PCR mismatch, with SEALED.expect.json and this\n"
+	"boot's TXT event log (--event-log FILE, --live, or env AEM_EVENT_LOG), the first\n"
+	"component that differs from the sealed boot is named.\n";
+
+/* Where this boot's event log comes from, read only when a diagnosis needs it. */
+struct log_src {
+	char *files[16];
+	int n, live;
+};
+
+static int load_sidecar(const struct aem_sealed *s, const char *in, struct aem_diag_boot *b)
+{
+	char path[4096];
+	uint8_t *buf = NULL;
+	size_t len = 0, dl = aem_bank_size(s->expect.bank);
+	int rc;
+
+	if (!aem_diag_sidecar_path(in, path, sizeof(path)) ||
+	    aem_file_read(path, 16u << 20, &buf, &len))
+		return -1;
+	rc = aem_diag_from_json((const char *)buf, len, b);
+	aem_buf_free(buf, len);
+	if (rc || b->bank != s->expect.bank) {
+		fprintf(stderr, "aem unseal: ignoring %s: not a document of this sealed file\n", path);
+		return -1;
+	}
+	/* a sidecar left from another seal (a crash between two renames) must not explain */
+	for (unsigned p = 0; p < AEM_PCR_COUNT; p++)
+		if (aem_pcr_mask_has(s->expect.mask & b->pcrs.mask, p) &&
+		    memcmp(s->expect.v[p], b->pcrs.v[p], dl)) {
+			fprintf(stderr, "aem unseal: ignoring %s: its PCR %u is not the sealed one\n",
+				path, p);
+			return -1;
+		}
+	return 0;
+}
+
+static int load_now(const struct log_src *src, enum aem_bank bank, struct aem_diag_boot *b)
+{
+	struct aem_evlog log = { 0 };
+	char *env = getenv("AEM_EVENT_LOG");
+	char *files[1] = { env };
+	int rc;
+
+	if (src->n || src->live)
+		rc = aem_cmd_load_evlog_src("unseal", src->files, src->n, src->live, NULL, &log);
+	else if (env && *env)
+		rc = aem_cmd_load_evlog_src("unseal", files, 1, 0, NULL, &log);
+	else
+		return fprintf(stderr, "aem unseal: give this boot's event log (--event-log FILE, "
+			       "--live or AEM_EVENT_LOG) to name the component that changed\n"), -1;
+	if (rc == 0)
+		rc = aem_diag_from_log(&log, bank, b);
+	aem_evlog_free(&log);
+	return rc ? -1 : 0;
+}
+
+/* Name what changed, PCR by PCR. PCRs outside the TXT launch need no document. */
+static void diagnose(const struct aem_sealed *s, const struct aem_pcr_values *now,
+		     const char *in, const struct log_src *src)
+{
+	struct aem_diag_boot want = { 0 }, got = { 0 };
+	size_t dl = aem_bank_size(s->expect.bank);
+	aem_pcr_mask drtm = 0;
+	char msg[512];
+	int ready = -1;
+
+	for (unsigned p = 0; p < AEM_PCR_COUNT; p++) {
+		struct aem_diag_finding f;
+
+		if (!aem_pcr_mask_has(s->expect.mask, p) || !memcmp(s->expect.v[p], now->v[p], dl))
+			continue;
+		if (p < 17 || p > 22) {
+			aem_diag_pcr(&want, &got, NULL, p, &f);
+			fprintf(stderr, "aem unseal: %s\n", aem_diag_describe(&f, now->bank, msg, sizeof(msg)));
+			continue;
+		}
+		drtm |= 1u << p;
+	}
+	if (drtm && load_sidecar(s, in, &want) == 0)
+		ready = load_now(src, s->expect.bank, &got);
+	for (unsigned p = 0; ready == 0 && p < AEM_PCR_COUNT; p++) {
+		struct aem_diag_finding f;
+
+		if (!aem_pcr_mask_has(drtm, p))
+			continue;
+		aem_diag_pcr(&want, &got, now, p, &f);
+		fprintf(stderr, "aem unseal: %s\n", aem_diag_describe(&f, now->bank, msg, sizeof(msg)));
+	}
+	aem_diag_free(&want);
+	aem_diag_free(&got);
+}
 
 static void report_mismatch(const struct aem_sealed *s, const struct aem_pcr_values *now)
 {
@@ -52,13 +147,14 @@ static void report_auth(struct aem_tpm *t, int err)
 }
 
 static void report(struct aem_tpm *t, const struct aem_sealed *s, int err,
-		   const struct aem_pcr_values *now)
+		   const struct aem_pcr_values *now, const char *in, const struct log_src *src)
 {
 	const char *d = aem_tpm_last_detail(t);
 
 	if (err == AEM_TPM_E_PCR_MISMATCH) {
 		fprintf(stderr, "aem unseal: %s\n", aem_tpm_strerror(err));
 		report_mismatch(s, now);
+		diagnose(s, now, in, src);
 	} else if (err == AEM_TPM_E_AUTH || err == AEM_TPM_E_LOCKOUT) {
 		report_auth(t, err);
 	} else if (err == AEM_TPM_E_CRYPTO && !*d) {
@@ -80,7 +176,8 @@ static int write_all(int fd, const uint8_t *b, size_t n)
 	return 0;
 }
 
-static int unseal_to(struct aem_tpm *t, const struct aem_sealed *s, const char *out)
+static int unseal_to(struct aem_tpm *t, const struct aem_sealed *s, const char *out,
+		     const char *in, const struct log_src *src)
 {
 	struct aem_pcr_values now;
 	char pin[256];
@@ -100,7 +197,7 @@ static int unseal_to(struct aem_tpm *t, const struct aem_sealed *s, const char *
 				     (size_t)pin_len, pt, &now);
 	explicit_bzero(pin, sizeof(pin));
 	if (err)
-		report(t, s, err, &now);
+		report(t, s, err, &now, in, src);
 	else if (!strcmp(out, "-") ? write_all(STDOUT_FILENO, pt, s->ct_len)
 				   : aem_file_write_atomic(out, pt, s->ct_len, 0600))
 		err = AEM_TPM_E_IO, fprintf(stderr, "aem unseal: cannot write %s\n", out);
@@ -112,10 +209,13 @@ int cmd_unseal(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "in", required_argument, NULL, 'i' }, { "out", required_argument, NULL, 'o' },
-		{ "tcti", required_argument, NULL, 'T' }, { "tpm", required_argument, NULL, 'F' }, { "help", no_argument, NULL, 'h' },
+		{ "tcti", required_argument, NULL, 'T' }, { "tpm", required_argument, NULL, 'F' },
+		{ "event-log", required_argument, NULL, 'l' }, { "live", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *in = NULL, *out = "-", *tcti = NULL;
+	struct log_src src = { .n = 0 };
 	struct aem_sealed s;
 	struct aem_tpm *t = NULL;
 	uint8_t *buf = NULL;
@@ -127,6 +227,12 @@ int cmd_unseal(int argc, char **argv)
 		case 'i': in = optarg; break;
 		case 'o': out = optarg; break;
 		case 'T': tcti = optarg; break;
+		case 'l':
+			if (src.n >= 16)
+				return fprintf(stderr, "aem unseal: too many --event-log\n"), AEM_EXIT_USAGE;
+			src.files[src.n++] = optarg;
+			break;
+		case 'L': src.live = 1; break;
 		case 'F':
 			if (aem_tpm_prefer_family(optarg))
 				return fprintf(stderr, "aem unseal: --tpm takes 1.2 or 2.0\n"), AEM_EXIT_USAGE;
@@ -149,7 +255,7 @@ int cmd_unseal(int argc, char **argv)
 	if (err)
 		fprintf(stderr, "aem unseal: %s\n", aem_tpm_strerror(err));
 	else
-		err = unseal_to(t, &s, out);
+		err = unseal_to(t, &s, out, in, &src);
 	aem_tpm_close(t);
 	aem_sealed_free(&s);
 	return aem_exit_from_tpm(err);

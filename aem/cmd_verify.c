@@ -1,125 +1,87 @@
 /* aem verify: compare a TXT event log with a prediction (aem predict --format json) and
- * name the first event, file or PCR that differs. */
+ * name, per PCR, the first component that differs (diagnose.h). */
 #include "cmd.h"
 #include "exitcode.h"
 #include "evlog.h"
+#include "diagnose.h"
+#include "runtime.h"
+#include "sealed.h"
 #include "err.h"
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 
 static const char verify_usage[] =
-	"usage: aem verify --event-log FILE [--event-log FILE2...] [--expect JSON]\n"
+	"usage: aem verify (--event-log FILE [--event-log FILE2...] | --live [--root DIR])\n"
+	"                  [--expect JSON]\n"
 	"  Without --expect: parse the log and print its replayed DRTM PCRs.\n"
-	"  With --expect (from aem predict --format json): compare the log's MLE hash and\n"
-	"  tboot events with the predicted ones and name the first that differs; exit 5 then.\n";
+	"  With --expect (from aem predict --format json, or a sealed file's .expect.json):\n"
+	"  compare the log's events with the expected ones and name, for each DRTM PCR\n"
+	"  that differs, the first component that differs; exit 5 then.\n";
 
-static const char *jstr(json_object *o, const char *key)
+static void print_event(const char *label, const struct aem_diag_event *e, enum aem_bank bank)
 {
-	json_object *v;
+	char hex[2 * AEM_MAX_DIGEST + 1], name[160];
 
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
-}
-
-static void describe(json_object *ev, char *buf, size_t len)
-{
-	const char *what = jstr(ev, "what"), *file = jstr(ev, "file"), *cmd = jstr(ev, "cmdline");
-
-	snprintf(buf, len, "%s%s%s%s%s%s", what ? what : "event", file ? " " : "", file ? file : "",
-		 cmd ? " (cmdline \"" : "", cmd ? cmd : "", cmd ? "\")" : "");
-}
-
-/* The log event an expected event must match: the MLE hash one, else tboot's next. */
-static const struct aem_event *log_event(const struct aem_evlog *log, json_object *ev,
-					 size_t *next)
-{
-	const char *what = jstr(ev, "what");
-
-	if (what && !strcmp(what, "MLE hash")) {
-		size_t i = aem_evlog_find(log, AEM_EV_MLE_HASH);
-
-		return i < log->n ? &log->ev[i] : NULL;
-	}
-	while (*next < log->n && log->ev[*next].type != AEM_EV_TBOOT)
-		(*next)++;
-	return *next < log->n ? &log->ev[(*next)++] : NULL;
-}
-
-static int compare_event(const struct aem_evlog *log, enum aem_bank bank, json_object *ev,
-			 size_t *next)
-{
-	const struct aem_event *e;
-	const uint8_t *d;
-	const char *want = jstr(ev, "digest");
-	char desc[512], hex[2 * AEM_MAX_DIGEST + 1];
-	json_object *pcr;
-
-	if (!want)
-		return 0; /* a module tboot skips: nothing logged */
-	describe(ev, desc, sizeof(desc));
-	e = log_event(log, ev, next);
-	if (!e) {
-		printf("differs: %s: predicted, but the log has no such event\n", desc);
-		return 1;
-	}
-	d = aem_event_digest(e, bank);
-	json_object_object_get_ex(ev, "pcr", &pcr);
-	if (!d || strcmp(aem_hex(d, aem_bank_size(bank), hex), want) ||
-	    (pcr && (uint32_t)json_object_get_int64(pcr) != e->pcr)) {
-		printf("differs: event %zu (PCR %u, %s): predicted %s %s into PCR %d, log has %s\n",
-		       (size_t)(e - log->ev), e->pcr, aem_evlog_type_name(e->type), desc, want,
-		       pcr ? (int)json_object_get_int64(pcr) : -1, d ? hex : "no digest of this bank");
-		return 1;
-	}
-	return 0;
-}
-
-static int compare_pcrs(const struct aem_pcr_values *v, json_object *pcrs)
-{
-	char hex[2 * AEM_MAX_DIGEST + 1];
-	int bad = 0;
-
-	json_object_object_foreach(pcrs, key, val) {
-		unsigned p = (unsigned)atoi(key);
-
-		if (p >= AEM_PCR_COUNT)
-			continue;
-		aem_hex(v->v[p], aem_bank_size(v->bank), hex);
-		if (strcmp(hex, json_object_get_string(val))) {
-			printf("differs: PCR %u: predicted %s, log replays to %s\n", p,
-			       json_object_get_string(val), hex);
-			bad = 1;
-		}
-	}
-	return bad;
+	if (!e)
+		return;
+	if (e->kind == AEM_DIAG_MODULE)
+		snprintf(name, sizeof(name), "module %d", e->index);
+	else if (e->kind == AEM_DIAG_SINIT)
+		snprintf(name, sizeof(name), "SINIT %s", aem_evlog_type_name(e->type));
+	else
+		snprintf(name, sizeof(name), "%s", e->kind == AEM_DIAG_MLE ? "MLE hash" : "tboot policy");
+	printf("  %s: %s%s%s%s%s%s, PCR %u, %s", label, name, e->file ? " " : "",
+	       e->file ? e->file : "", e->cmdline ? " (cmdline \"" : "",
+	       e->cmdline ? e->cmdline : "", e->cmdline ? "\")" : "", e->pcr,
+	       aem_hex(e->digest, aem_bank_size(bank), hex));
+	if (e->log_index != SIZE_MAX)
+		printf(" (log event %zu)", e->log_index);
+	printf("\n");
 }
 
 static int verify_expect(const struct aem_evlog *log, const char *path)
 {
-	json_object *root = json_object_from_file(path), *evs, *pcrs;
-	struct aem_pcr_values v;
-	enum aem_bank bank;
-	size_t next = 0;
+	struct aem_diag_boot want = { 0 }, got = { 0 };
+	char msg[512], a[2 * AEM_MAX_DIGEST + 1], b[2 * AEM_MAX_DIGEST + 1];
+	uint8_t *text = NULL;
+	size_t len = 0, dl;
 	int bad = 0;
 
-	if (!root || !json_object_object_get_ex(root, "events", &evs) ||
-	    !json_object_object_get_ex(root, "pcrs", &pcrs) ||
-	    !(bank = aem_bank_from_name(jstr(root, "bank")))) {
+	if (aem_file_read(path, 16u << 20, &text, &len) ||
+	    aem_diag_from_json((const char *)text, len, &want) || !want.pcrs.mask) {
 		fprintf(stderr, "aem verify: %s is not a prediction (aem predict --format json)\n", path);
-		json_object_put(root);
+		free(text);
+		aem_diag_free(&want);
 		return AEM_EXIT_INPUT;
 	}
-	for (size_t i = 0; !bad && i < json_object_array_length(evs); i++)
-		bad = compare_event(log, bank, json_object_array_get_idx(evs, i), &next);
-	aem_evlog_replay(log, bank, log->n, &v);
+	free(text);
+	if (aem_diag_from_log(log, want.bank, &got)) {
+		fprintf(stderr, "aem verify: cannot replay the log's %s bank\n", aem_bank_name(want.bank));
+		aem_diag_free(&want);
+		return AEM_EXIT_INPUT;
+	}
+	dl = aem_bank_size(want.bank);
+	for (unsigned p = 0; p < AEM_PCR_COUNT; p++) {
+		struct aem_diag_finding f;
+
+		if (!aem_pcr_mask_has(want.pcrs.mask, p) || !memcmp(want.pcrs.v[p], got.pcrs.v[p], dl))
+			continue;
+		bad = 1;
+		aem_diag_pcr(&want, &got, NULL, p, &f);
+		printf("differs: %s\n", aem_diag_describe(&f, want.bank, msg, sizeof(msg)));
+		printf("  PCR %u: predicted %s, log replays to %s\n", p, aem_hex(want.pcrs.v[p], dl, a),
+		       aem_hex(got.pcrs.v[p], dl, b));
+		print_event("predicted", f.want, want.bank);
+		print_event("logged", f.got, want.bank);
+	}
 	if (!bad)
-		bad = compare_pcrs(&v, pcrs);
-	if (!bad)
-		printf("ok: the log matches the prediction (%s)\n", aem_bank_name(bank));
-	json_object_put(root);
+		printf("ok: the log matches the prediction (%s)\n", aem_bank_name(want.bank));
+	aem_diag_free(&want);
+	aem_diag_free(&got);
 	return bad ? AEM_EXIT_MISMATCH : AEM_EXIT_OK;
 }
 
@@ -128,13 +90,15 @@ int cmd_verify(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "event-log", required_argument, NULL, 'l' },
 		{ "expect", required_argument, NULL, 'e' },
+		{ "live", no_argument, NULL, 'L' },
+		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *expect = NULL;
 	struct aem_evlog log;
 	char *files[16];
-	int nfiles = 0, c, rc;
+	int nfiles = 0, c, rc, live = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -143,16 +107,23 @@ int cmd_verify(int argc, char **argv)
 				files[nfiles++] = optarg;
 			break;
 		case 'e': expect = optarg; break;
+		case 'L': live = 1; break;
+		case 'r':
+			if (aem_rt_set_root(optarg) < 0) {
+				fprintf(stderr, "aem verify: --root path too long\n");
+				return AEM_EXIT_USAGE;
+			}
+			break;
 		case 'h': fputs(verify_usage, stdout); return AEM_EXIT_OK;
 		default: fputs(verify_usage, stderr); return AEM_EXIT_USAGE;
 		}
 	}
-	if (!nfiles || optind != argc) {
+	if (!nfiles == !live || optind != argc) {
 		fputs(verify_usage, stderr);
 		return AEM_EXIT_USAGE;
 	}
-	if (aem_cmd_load_evlog(files, nfiles, &log))
-		return AEM_EXIT_INPUT;
+	if ((rc = aem_cmd_load_evlog_src("verify", files, nfiles, live, NULL, &log)) != 0)
+		return rc;
 	if (expect) {
 		rc = verify_expect(&log, expect);
 	} else {

@@ -68,6 +68,16 @@ int aem_rd_u32(struct aem_rd *r, uint32_t *v)
 	return 0;
 }
 
+int aem_rd_u64(struct aem_rd *r, uint64_t *v)
+{
+	uint32_t lo, hi;
+
+	if (aem_rd_u32(r, &lo) || aem_rd_u32(r, &hi))
+		return -1;
+	*v = (uint64_t)hi << 32 | lo;
+	return 0;
+}
+
 void aem_evlog_free(struct aem_evlog *log)
 {
 	if (!log)

@@ -50,29 +50,6 @@ void aem_lc_close(struct aem_lc *lc)
 	lc->t = NULL;
 }
 
-int aem_lc_slot_read(struct aem_lc *lc, unsigned slot, struct aem_fresh_slot *s, bool *defined)
-{
-	uint8_t buf[AEM_FRESH_NV_SIZE];
-	int rc = aem_tpm_nv_read(lc->t, aem_fresh_slot_index(lc->family, slot), buf, sizeof(buf));
-
-	memset(s, 0, sizeof(*s));
-	if (defined)
-		*defined = rc == 0;
-	if (rc == AEM_TPM_E_INVAL)
-		return 0; /* never written: empty */
-	if (rc)
-		return rc;
-	return aem_fresh_slot_parse(buf, sizeof(buf), s);
-}
-
-int aem_lc_slot_write(struct aem_lc *lc, unsigned slot, const struct aem_fresh_slot *s)
-{
-	uint8_t buf[AEM_FRESH_NV_SIZE];
-
-	aem_fresh_slot_serialize(s, buf);
-	return aem_tpm_nv_write(lc->t, aem_fresh_slot_index(lc->family, slot), buf, sizeof(buf));
-}
-
 static int sync_dir_of(const char *path)
 {
 	char tmp[PATHLEN];

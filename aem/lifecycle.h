@@ -35,9 +35,15 @@ struct aem_lc {
 int aem_lc_open(struct aem_lc *lc, const char *conf, const char *tcti, bool need_id);
 void aem_lc_close(struct aem_lc *lc);
 
-/* tpm_setup_nv.c: the identity (random, written once, never replaced). */
+/* The identity (random, written once, never replaced): read in
+ * lifecycle_boot.c, set up in tpm_setup_nv.c. */
 int aem_lc_id_read(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN]);
 int aem_lc_id_setup(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN], int *created);
+
+/* The boot path's open: no configuration, t already open (the caller keeps
+ * it: do not aem_lc_close), the identity read from NV. AEM_TPM_E_* with why
+ * set when the TPM has no aem identity. */
+int aem_lc_attach(struct aem_lc *lc, struct aem_tpm *t);
 
 /* The freshness slot from NV; an undefined index reads as an empty slot. */
 int aem_lc_slot_read(struct aem_lc *lc, unsigned slot, struct aem_fresh_slot *s, bool *defined);

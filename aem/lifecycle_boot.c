@@ -1,6 +1,9 @@
 /* The boot-time half of the lifecycle: unseal the media's bundle, check its
  * freshness token against the NV slot, then rotate the token and retire the
- * files this boot made obsolete (docs/lifecycle.md). */
+ * files this boot made obsolete (docs/lifecycle.md). With the NV access it
+ * needs (identity, freshness slot) and no configuration, so that aem-boot
+ * links this file, lifecycle_files.c and fresh.c and nothing else of the
+ * lifecycle. */
 #include "lifecycle.h"
 #include "lifecycle_expect.h"
 #include "err.h"
@@ -35,10 +38,72 @@ static int sync_parent(const char *path)
 	return rc;
 }
 
-/* Unseal one file into a malloc'd payload. */
-static int unseal_file(struct aem_lc *lc, const char *path, struct aem_sealed *s,
-		       uint8_t **pt, size_t *len)
+int aem_lc_id_read(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN])
 {
+	int rc = aem_tpm_nv_read(t, aem_fresh_id_index(aem_tpm_family(t)), id, AEM_TPM_ID_LEN);
+
+	if (!rc && (aem_all_bytes(id, AEM_TPM_ID_LEN, 0) || aem_all_bytes(id, AEM_TPM_ID_LEN, 0xff)))
+		rc = AEM_TPM_E_FORMAT; /* defined but never written */
+	return rc;
+}
+
+int aem_lc_attach(struct aem_lc *lc, struct aem_tpm *t)
+{
+	int rc;
+
+	memset(lc, 0, sizeof(*lc));
+	lc->t = t;
+	lc->family = aem_tpm_family(t);
+	rc = aem_lc_id_read(t, lc->id);
+	if (rc)
+		snprintf(lc->why, sizeof(lc->why), "this TPM has no aem identity (%s): run aem tpm-setup",
+			 aem_tpm_strerror(rc));
+	else
+		aem_hex(lc->id, sizeof(lc->id), lc->id_hex);
+	return rc;
+}
+
+int aem_lc_slot_read(struct aem_lc *lc, unsigned slot, struct aem_fresh_slot *s, bool *defined)
+{
+	uint8_t buf[AEM_FRESH_NV_SIZE];
+	int rc = aem_tpm_nv_read(lc->t, aem_fresh_slot_index(lc->family, slot), buf, sizeof(buf));
+
+	memset(s, 0, sizeof(*s));
+	if (defined)
+		*defined = rc == 0;
+	if (rc == AEM_TPM_E_INVAL)
+		return 0; /* never written: empty */
+	if (rc)
+		return rc;
+	return aem_fresh_slot_parse(buf, sizeof(buf), s);
+}
+
+int aem_lc_slot_write(struct aem_lc *lc, unsigned slot, const struct aem_fresh_slot *s)
+{
+	uint8_t buf[AEM_FRESH_NV_SIZE];
+
+	aem_fresh_slot_serialize(s, buf);
+	return aem_tpm_nv_write(lc->t, aem_fresh_slot_index(lc->family, slot), buf, sizeof(buf));
+}
+
+/* The PCRs of the sealed selection whose live value differs. */
+static aem_pcr_mask pcr_diff(const struct aem_pcr_values *want, const struct aem_pcr_values *now)
+{
+	size_t n = aem_bank_size(want->bank);
+	aem_pcr_mask d = 0;
+
+	for (unsigned i = 0; i < AEM_PCR_COUNT; i++)
+		if (aem_pcr_mask_has(want->mask, i) && memcmp(want->v[i], now->v[i], n))
+			d |= 1u << i;
+	return d;
+}
+
+/* Unseal one file into a malloc'd payload; on a PCR mismatch *differ names
+ * the PCRs that differ (for the diagnosis). */
+static int unseal_file(struct aem_lc *lc, const char *path, struct aem_sealed *s,
+		       uint8_t **pt, size_t *len, aem_pcr_mask *differ)
+{
+	struct aem_pcr_values now;
 	uint8_t *buf = NULL;
 	size_t blen = 0;
 	int rc = aem_file_read(path, AEM_SEALED_MAX_FILE, &buf, &blen);
@@ -56,13 +121,27 @@ static int unseal_file(struct aem_lc *lc, const char *path, struct aem_sealed *s
 		return AEM_TPM_E_NOMEM;
 	}
 	mlock(*pt, s->ct_len ? s->ct_len : 1);
-	rc = aem_tpm_unseal_payload(lc->t, s, NULL, 0, *pt, NULL);
+	rc = aem_tpm_unseal_payload(lc->t, s, NULL, 0, *pt, &now);
+	if (rc == AEM_TPM_E_PCR_MISMATCH && differ)
+		*differ = pcr_diff(&s->expect, &now);
 	if (rc) {
 		aem_buf_free(*pt, *len);
 		*pt = NULL;
 		aem_sealed_free(s);
 	}
 	return rc;
+}
+
+/* "secret.sealed: <why> (PCR 13 differs); " */
+static void note_failure(char *out, size_t len, const char *file, int rc, aem_pcr_mask differ)
+{
+	int n = snprintf(out, len, "%s: %s", file, aem_tpm_strerror(rc));
+
+	for (unsigned i = 0; i < AEM_PCR_COUNT && n > 0 && (size_t)n < len; i++)
+		if (aem_pcr_mask_has(differ, i))
+			n += snprintf(out + n, len - (size_t)n, " (PCR %u differs)", i);
+	if (n > 0 && (size_t)n < len)
+		snprintf(out + n, len - (size_t)n, "; ");
 }
 
 /* Try one candidate; 0 when it unseals and its token is fresh. */
@@ -72,12 +151,13 @@ static int try_candidate(struct aem_lc *lc, const char *root, enum aem_sealed_wh
 {
 	char path[PATHLEN];
 	size_t used = strlen(notes);
+	aem_pcr_mask differ = 0;
 	int rc;
 
 	aem_state_sealed_path(root, lc->id_hex, w, path, sizeof(path));
 	if (access(path, F_OK))
 		return AEM_TPM_E_IO;
-	rc = unseal_file(lc, path, s, &b->payload, &b->payload_len);
+	rc = unseal_file(lc, path, s, &b->payload, &b->payload_len, &differ);
 	if (!rc && aem_bundle_parse(b->payload, b->payload_len, &b->bundle))
 		rc = AEM_TPM_E_FORMAT;
 	if (!rc)
@@ -90,7 +170,7 @@ static int try_candidate(struct aem_lc *lc, const char *root, enum aem_sealed_wh
 					      "%s: stale freshness token (an old copy of the media?); ",
 					      which_name[w]);
 	else if (rc)
-		snprintf(notes + used, nlen - used, "%s: %s; ", which_name[w], aem_tpm_strerror(rc));
+		note_failure(notes + used, nlen - used, which_name[w], rc, differ);
 	if (rc && b->payload) {
 		aem_buf_free(b->payload, b->payload_len);
 		b->payload = NULL;
@@ -131,7 +211,7 @@ static int rotate(struct aem_lc *lc, const char *root, struct aem_lc_boot *b,
 	aem_buf_free(out, out_len);
 	if (rc)
 		return rc;
-	rc = unseal_file(lc, newp, &ns, &back, &back_len);
+	rc = unseal_file(lc, newp, &ns, &back, &back_len, NULL);
 	if (!rc) {
 		rc = back_len == b->payload_len - 0 && back_len >= 8 + AEM_FRESH_TOKEN_LEN &&
 		     !memcmp(back + 8, nb.token, AEM_FRESH_TOKEN_LEN) ? 0 : AEM_TPM_E_FORMAT;

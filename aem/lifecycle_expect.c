@@ -6,14 +6,11 @@
 #include "state.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define DOC_MAX (1u << 20)
 
 json_object *aem_lc_exp_event(unsigned pcr, long type, const char *what, const char *file,
 			      const char *cmdline, const uint8_t *digest, enum aem_bank bank)
@@ -93,76 +90,4 @@ char *aem_lc_exp_doc(enum aem_family f, const struct aem_pcr_values *v, const ch
 						    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
 	return out;
-}
-
-int aem_lc_exp_path(const char *sealed, char *out, size_t len)
-{
-	int n = snprintf(out, len, "%s%s", sealed, AEM_LC_EXPECT_EXT);
-
-	return n < 0 || (size_t)n >= len ? AEM_TPM_E_INVAL : 0;
-}
-
-static int sync_parent(const char *path)
-{
-	char tmp[AEM_STATE_PATH_MAX + 16];
-	int fd, rc;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	fd = open(dirname(tmp), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return AEM_TPM_E_IO;
-	rc = fsync(fd) ? AEM_TPM_E_IO : 0;
-	close(fd);
-	return rc;
-}
-
-int aem_lc_exp_remove(const char *sealed)
-{
-	char p[AEM_STATE_PATH_MAX + 16];
-
-	if (aem_lc_exp_path(sealed, p, sizeof(p)))
-		return AEM_TPM_E_INVAL;
-	if (unlink(p))
-		return errno == ENOENT ? 0 : AEM_TPM_E_IO;
-	return sync_parent(p);
-}
-
-int aem_lc_exp_write(const char *sealed, const char *doc)
-{
-	char p[AEM_STATE_PATH_MAX + 16];
-
-	if (!doc)
-		return aem_lc_exp_remove(sealed);
-	if (aem_lc_exp_path(sealed, p, sizeof(p)))
-		return AEM_TPM_E_INVAL;
-	return aem_file_write_atomic(p, (const uint8_t *)doc, strlen(doc), 0600);
-}
-
-int aem_lc_exp_rename(const char *from, const char *to)
-{
-	char a[AEM_STATE_PATH_MAX + 16], b[AEM_STATE_PATH_MAX + 16];
-
-	if (aem_lc_exp_path(from, a, sizeof(a)) || aem_lc_exp_path(to, b, sizeof(b)))
-		return AEM_TPM_E_INVAL;
-	if (rename(a, b))
-		return errno == ENOENT ? aem_lc_exp_remove(to) : AEM_TPM_E_IO;
-	return sync_parent(b);
-}
-
-int aem_lc_exp_copy(const char *from, const char *to)
-{
-	char a[AEM_STATE_PATH_MAX + 16], b[AEM_STATE_PATH_MAX + 16];
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int rc;
-
-	if (aem_lc_exp_path(from, a, sizeof(a)) || aem_lc_exp_path(to, b, sizeof(b)))
-		return AEM_TPM_E_INVAL;
-	if (access(a, F_OK) && errno == ENOENT)
-		return aem_lc_exp_remove(to);
-	rc = aem_file_read(a, DOC_MAX, &buf, &len);
-	if (!rc)
-		rc = aem_file_write_atomic(b, buf, len, 0600);
-	aem_buf_free(buf, len);
-	return rc;
 }

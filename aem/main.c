@@ -24,6 +24,7 @@ static const struct verb {
 	{ "predict", cmd_predict, "predict the next boot's DRTM PCRs (aem predict --help)" },
 	{ "verify", cmd_verify, "name the first event of a TXT log that differs from a prediction" },
 	{ "totp", cmd_totp, "TOTP secret: otpauth URI, QR code, codes (aem totp --help)" },
+	{ "mfa", cmd_mfa, "multi-factor LUKS key file: TPM + password (aem mfa --help)" },
 	{ "install", cmd_install, "enrol AEM media (device or directory) for this TPM" },
 	{ "secret", cmd_secret, "keep a secret to seal (aem secret set --text ...)" },
 	{ "reseal", cmd_reseal, "seal every secret to THIS boot (pending file)" },

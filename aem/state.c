@@ -360,15 +360,6 @@ int aem_state_media_root(const struct aem_media_rec *m, char *out, size_t len)
 	return 0;
 }
 
-int aem_state_sealed_path(const char *root, const char *tpm_id, enum aem_sealed_which w,
-			  char *out, size_t len)
-{
-	static const char *const ext[] = { "", ".next", ".new" };
-	int n = snprintf(out, len, "%s/aem/%s/secret%s.sealed", root, tpm_id, ext[w]);
-
-	return n < 0 || (size_t)n >= len ? AEM_TPM_E_INVAL : 0;
-}
-
 int aem_state_secret_write(const char *name, const uint8_t *buf, size_t len)
 {
 	char dir[AEM_STATE_PATH_MAX], path[AEM_STATE_PATH_MAX];

@@ -11,15 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-int aem_lc_id_read(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN])
-{
-	int rc = aem_tpm_nv_read(t, aem_fresh_id_index(aem_tpm_family(t)), id, AEM_TPM_ID_LEN);
-
-	if (!rc && (aem_all_bytes(id, AEM_TPM_ID_LEN, 0) || aem_all_bytes(id, AEM_TPM_ID_LEN, 0xff)))
-		rc = AEM_TPM_E_FORMAT; /* defined but never written */
-	return rc;
-}
-
 int aem_lc_id_setup(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN], int *created)
 {
 	uint8_t back[AEM_TPM_ID_LEN];

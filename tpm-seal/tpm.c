@@ -15,6 +15,10 @@ struct aem_tpm {
 	void *impl;
 };
 
+/* Why the last aem_tpm_open failed, for aem_tpm_last_detail(NULL): the
+ * handle is gone by then, only the backend's static sentence is left. */
+static const struct aem_tpm_ops *open_failed;
+
 static const struct {
 	const char *prefix; /* spec prefix claimed by this backend, "" = default */
 	const struct aem_tpm_ops *ops;
@@ -93,8 +97,10 @@ int aem_tpm_open(const char *spec, struct aem_tpm **out)
 		free(t);
 		return AEM_TPM_E_UNSUPPORTED;
 	}
+	open_failed = NULL;
 	rc = t->ops->open(chosen, &t->impl);
 	if (rc) {
+		open_failed = t->ops;
 		free(t);
 		return rc;
 	}
@@ -167,5 +173,26 @@ int aem_tpm_nv_write(struct aem_tpm *t, uint32_t index, const uint8_t *buf, size
 
 const char *aem_tpm_last_detail(const struct aem_tpm *t)
 {
+	if (!t)
+		return open_failed && open_failed->open_detail ? open_failed->open_detail() : "";
 	return t->ops->last_detail ? t->ops->last_detail(t->impl) : "";
+}
+
+int aem_tpm_hmac_seal(struct aem_tpm *t, const struct aem_pcr_values *expect, const uint8_t *auth,
+		      size_t auth_len, enum aem_bank hash, const uint8_t *key, size_t key_len,
+		      struct aem_sealed *s)
+{
+	if (!t->ops->hmac_seal)
+		return AEM_TPM_E_UNSUPPORTED;
+	return t->ops->hmac_seal(t->impl, expect, auth, auth_len, hash, key, key_len, s);
+}
+
+int aem_tpm_hmac(struct aem_tpm *t, const struct aem_sealed *s, const uint8_t *auth,
+		 size_t auth_len, const uint8_t *msg, size_t msg_len, uint8_t *mac, size_t *mac_len)
+{
+	if (s->family != t->ops->family)
+		return AEM_TPM_E_FAMILY;
+	if (!t->ops->hmac)
+		return AEM_TPM_E_UNSUPPORTED;
+	return t->ops->hmac(t->impl, s, auth, auth_len, msg, msg_len, mac, mac_len);
 }

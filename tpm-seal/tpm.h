@@ -24,8 +24,9 @@ struct aem_tpm;
 struct aem_tpm_da {
 	uint32_t counter;     /* failures counted so far */
 	uint32_t max_tries;   /* failures before lockout */
-	uint32_t recovery_s;  /* seconds for one failure to be forgotten */
+	uint32_t recovery_s;  /* seconds for one failure to be forgotten (0: never, TPM 1.2) */
 	int in_lockout;
+	uint32_t lockout_left_s; /* seconds the running lockout still lasts (0: unknown) */
 };
 
 /* One family's implementation. `impl` is the backend's private state.
@@ -54,6 +55,20 @@ struct aem_tpm_ops {
 	int (*nv_write)(void *impl, uint32_t index, const uint8_t *buf, size_t len);
 	/* Sentence for the last TPM response code ("" when none). */
 	const char *(*last_detail)(const void *impl);
+	/* Optional (NULL: AEM_TPM_E_UNSUPPORTED). Create an HMAC key object holding
+	 * key (1..AEM_TPM_HMAC_KEY_MAX bytes) whose HMAC hash is `hash`, usable only
+	 * under the policy of expect (+ auth as with seal_key). Fills s like
+	 * seal_key; s->ct stays empty. */
+	int (*hmac_seal)(void *impl, const struct aem_pcr_values *expect, const uint8_t *auth,
+			 size_t auth_len, enum aem_bank hash, const uint8_t *key, size_t key_len,
+			 struct aem_sealed *s);
+	/* The TPM computes HMAC(key of s, msg) into mac (AEM_MAX_DIGEST bytes of
+	 * room), *mac_len set; AEM_TPM_E_PCR_MISMATCH when the PCRs differ. */
+	int (*hmac)(void *impl, const struct aem_sealed *s, const uint8_t *auth, size_t auth_len,
+		    const uint8_t *msg, size_t msg_len, uint8_t *mac, size_t *mac_len);
+	/* Optional: sentence for this process's last failed open ("" when none),
+	 * where there is no impl to ask (e.g. "tcsd is not running: ..."). */
+	const char *(*open_detail)(void);
 };
 
 /* The TCTI/device spec to use: opt (e.g. from --tcti) when set, else env
@@ -80,8 +95,19 @@ int aem_tpm_setup(struct aem_tpm *t, int *created);
 int aem_tpm_nv_read(struct aem_tpm *t, uint32_t index, uint8_t *buf, size_t len);
 int aem_tpm_nv_write(struct aem_tpm *t, uint32_t index, const uint8_t *buf, size_t len);
 
+/* Longest key an HMAC key object holds (TPM 2.0 MAX_SYM_DATA). */
+#define AEM_TPM_HMAC_KEY_MAX 128
+/* TPM-resident HMAC keys (TPM 2.0; see the ops above). */
+int aem_tpm_hmac_seal(struct aem_tpm *t, const struct aem_pcr_values *expect, const uint8_t *auth,
+		      size_t auth_len, enum aem_bank hash, const uint8_t *key, size_t key_len,
+		      struct aem_sealed *s);
+int aem_tpm_hmac(struct aem_tpm *t, const struct aem_sealed *s, const uint8_t *auth,
+		 size_t auth_len, const uint8_t *msg, size_t msg_len, uint8_t *mac, size_t *mac_len);
+
 /* A sentence for the last TPM response code seen on t ("" when none); for
- * the front end's diagnostics next to aem_tpm_strerror. */
+ * the front end's diagnostics next to aem_tpm_strerror. t == NULL (what
+ * aem_tpm_open leaves after failing) gives the sentence of this process's
+ * last failed aem_tpm_open, e.g. why tcsd could not be reached. */
 const char *aem_tpm_last_detail(const struct aem_tpm *t);
 
 /* TPM 2.0 backend pieces shared between tpm2*.c and the unit tests. */
@@ -90,5 +116,10 @@ extern const struct aem_tpm_ops aem_tpm2_ops;
 int aem_tpm2_rc_to_err(uint32_t rc);
 /* A short sentence for a TSS2_RC (never NULL). */
 const char *aem_tpm2_rc_sentence(uint32_t rc);
+int aem_tpm2_hmac_seal(void *impl, const struct aem_pcr_values *expect, const uint8_t *auth,
+		       size_t auth_len, enum aem_bank hash, const uint8_t *key, size_t key_len,
+		       struct aem_sealed *s);
+int aem_tpm2_hmac(void *impl, const struct aem_sealed *s, const uint8_t *auth, size_t auth_len,
+		  const uint8_t *msg, size_t msg_len, uint8_t *mac, size_t *mac_len);
 
 #endif

@@ -25,6 +25,54 @@ const char *aem_tpm12_env_secret(const char *name)
 	return getenv(name);
 }
 
+/* Process-wide, like the family preference: set by the front end. */
+static char owner_pw[AEM_TPM12_SECRET_MAX];
+static int owner_pw_set;
+static aem_tpm12_prompt_fn srk_prompt;
+/* Why the last open failed (aem_tpm_last_detail(NULL)). */
+static char open_msg[256];
+
+int aem_tpm12_set_owner_secret(const char *pw)
+{
+	explicit_bzero(owner_pw, sizeof(owner_pw));
+	owner_pw_set = 0;
+	if (!pw)
+		return 0;
+	if (strlen(pw) >= sizeof(owner_pw))
+		return AEM_TPM_E_INVAL;
+	memcpy(owner_pw, pw, strlen(pw) + 1);
+	owner_pw_set = 1;
+	return 0;
+}
+
+const char *aem_tpm12_owner_secret(void)
+{
+	return owner_pw_set ? owner_pw : aem_tpm12_env_secret(AEM_TPM12_OWNER_ENV);
+}
+
+void aem_tpm12_set_srk_prompt(aem_tpm12_prompt_fn prompt)
+{
+	srk_prompt = prompt;
+}
+
+int aem_tpm12_srk_reprompt(struct tpm12 *t)
+{
+	int n, err;
+
+	if ((t->last_rc & 0xffffu) != TPM_E_AUTHFAIL || t->srk_asked || !srk_prompt ||
+	    aem_tpm12_env_secret(AEM_TPM12_SRK_ENV) || !t->srk)
+		return 0;
+	t->srk_asked = 1;
+	n = srk_prompt(t->srk_pw, sizeof(t->srk_pw));
+	if (n <= 0 || (size_t)n >= sizeof(t->srk_pw)) {
+		explicit_bzero(t->srk_pw, sizeof(t->srk_pw));
+		return 0; /* nothing typed: keep the TPM's answer */
+	}
+	t->srk_pw_len = (size_t)n;
+	err = aem_tpm12_set_secret(t, t->srk, (const uint8_t *)t->srk_pw, t->srk_pw_len);
+	return err ? err : 1;
+}
+
 int aem_tpm12_set_secret(struct tpm12 *t, TSS_HOBJECT obj, const uint8_t *secret, size_t len)
 {
 	static BYTE well_known[] = TSS_WELL_KNOWN_SECRET;
@@ -77,7 +125,10 @@ int aem_tpm12_srk(struct tpm12 *t)
 		return aem_tpm12_fail(t, rc);
 	}
 	pw = aem_tpm12_env_secret(AEM_TPM12_SRK_ENV);
-	err = aem_tpm12_set_secret(t, t->srk, (const uint8_t *)pw, pw ? strlen(pw) : 0);
+	if (!pw && t->srk_pw_len)
+		err = aem_tpm12_set_secret(t, t->srk, (const uint8_t *)t->srk_pw, t->srk_pw_len);
+	else
+		err = aem_tpm12_set_secret(t, t->srk, (const uint8_t *)pw, pw ? strlen(pw) : 0);
 	if (err)
 		t->srk = 0;
 	return err;
@@ -93,6 +144,7 @@ static void tpm12_close(void *impl)
 		Tspi_Context_FreeMemory(t->ctx, NULL);
 		Tspi_Context_Close(t->ctx);
 	}
+	explicit_bzero(t, sizeof(*t));
 	free(t);
 }
 
@@ -113,12 +165,36 @@ static TSS_RESULT connect_spec(struct tpm12 *t, const char *spec)
 	return rc;
 }
 
+/* The sentence the user gets when tcsd cannot be reached, with where it
+ * was looked for. */
+static void open_failed(const char *spec, TSS_RESULT rc)
+{
+	const char *host = spec + strlen(AEM_TPM12_SPEC), *port = getenv("TSS_TCSD_PORT");
+
+	if (!*host)
+		host = getenv("TSS_TCSD_HOSTNAME");
+	if ((rc & 0x0fffu) == TSS_E_COMM_FAILURE || (rc & 0x0fffu) == TSS_E_CONNECTION_FAILED)
+		snprintf(open_msg, sizeof(open_msg),
+			 "tcsd is not running: start it (systemctl start tcsd); nothing answers at "
+			 "%s:%s (TSS 0x%04x)", host && *host ? host : "localhost",
+			 port && *port ? port : "30003", (unsigned)rc);
+	else
+		snprintf(open_msg, sizeof(open_msg), "cannot open a tcsd context: %s (TSS 0x%04x)",
+			 aem_tpm12_rc_sentence(rc), (unsigned)rc);
+}
+
+static const char *tpm12_open_detail(void)
+{
+	return open_msg;
+}
+
 static int tpm12_open(const char *spec, void **impl)
 {
 	struct tpm12 *t = calloc(1, sizeof(*t));
 	TSS_RESULT rc;
 
 	*impl = NULL;
+	open_msg[0] = '\0';
 	if (!t)
 		return AEM_TPM_E_NOMEM;
 	if (strncmp(spec, AEM_TPM12_SPEC, strlen(AEM_TPM12_SPEC)) != 0) {
@@ -133,9 +209,11 @@ static int tpm12_open(const char *spec, void **impl)
 	if (rc != TSS_SUCCESS) {
 		int err = aem_tpm12_rc_to_err(rc);
 		tpm12_close(t);
+		open_failed(spec, rc);
 		/* Whatever the TSS says, failing here means tcsd is out of reach. */
 		return err == AEM_TPM_E_NOMEM ? err : AEM_TPM_E_NOTPM;
 	}
+	open_msg[0] = '\0';
 	*impl = t;
 	return 0;
 }
@@ -276,9 +354,10 @@ const struct aem_tpm_ops aem_tpm12_ops = {
 	.random = tpm12_random,
 	.seal_key = aem_tpm12_seal_key,
 	.unseal_key = aem_tpm12_unseal_key,
-	.da_info = NULL,
+	.da_info = aem_tpm12_da_info,
 	.setup = aem_tpm12_setup,
 	.nv_read = aem_tpm12_nv_read,
 	.nv_write = aem_tpm12_nv_write,
 	.last_detail = tpm12_last_detail,
+	.open_detail = tpm12_open_detail,
 };

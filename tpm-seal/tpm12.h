@@ -18,7 +18,8 @@
 #define AEM_TPM12_SRK_HANDLE 0x40000000u
 /* Environment of the secrets: unset = the well-known secret (20 zero bytes,
  * what tboot and tpm-tools' -z use); set = that password (hashed with SHA-1
- * by the TSS, as tpm-tools does for a typed password). */
+ * by the TSS, as tpm-tools does for a typed password). See also
+ * aem_tpm12_set_owner_secret and aem_tpm12_set_srk_prompt below. */
 #define AEM_TPM12_SRK_ENV "AEM_SRK_PASSWORD"
 #define AEM_TPM12_OWNER_ENV "AEM_OWNER_PASSWORD"
 
@@ -33,6 +34,35 @@ int aem_tpm12_family_hint(void);
  * or "2.0", process-wide, stronger than AEM_TPM_FAMILY and sysfs.
  * AEM_TPM_E_INVAL for any other name. */
 int aem_tpm_prefer_family(const char *name);
+
+/* Process-wide secrets of the front end, set before aem_tpm_open.
+ * The owner secret: pw (plain text, hashed with SHA-1 by the TSS as
+ * tpm-tools does) instead of AEM_OWNER_PASSWORD / the well-known one; NULL
+ * forgets it. AEM_TPM_E_INVAL when longer than AEM_TPM12_SECRET_MAX - 1. */
+#define AEM_TPM12_SECRET_MAX 256
+int aem_tpm12_set_owner_secret(const char *pw);
+/* How the SRK password is asked when AEM_SRK_PASSWORD is unset: the TPM
+ * is first tried with the well-known secret (tpm-setup's default); when it
+ * answers TPM_AUTHFAIL for the SRK, prompt(buf, len) is called once (it
+ * returns the length read, or -1) and the command retried with that
+ * password. The failed try counts against the dictionary-attack defence.
+ * NULL (the default) = never ask. */
+typedef int (*aem_tpm12_prompt_fn)(char *buf, size_t len);
+void aem_tpm12_set_srk_prompt(aem_tpm12_prompt_fn prompt);
+
+/* TPM_GetCapability(TPM_CAP_DA_LOGIC), parsed: TPM_DA_INFO or, when the
+ * owner hid the counts, TPM_DA_INFO_LIMITED (limited = 1, counts 0). */
+struct aem_tpm12_da_info {
+	int limited;
+	int locked;          /* TPM_DA_STATE_ACTIVE: defend-lock is running */
+	uint16_t count;      /* authorization failures counted */
+	uint16_t threshold;  /* count at which the TPM acts */
+	uint32_t actions;    /* TPM_DA_ACTION_TYPE bits (1 = timeout) */
+	uint32_t depend;     /* with a timeout: seconds of lockout left */
+};
+/* Parse a DA answer; AEM_TPM_E_FORMAT for anything else (truncated,
+ * trailing bytes, bad tags); never reads outside buf[0..len). */
+int aem_tpm12_da_parse(const uint8_t *buf, size_t len, struct aem_tpm12_da_info *out);
 
 /* Map a TSS_RESULT (any layer) to an AEM_TPM_E_* code (0 stays 0). */
 int aem_tpm12_rc_to_err(uint32_t rc);

@@ -1,6 +1,6 @@
 /* TPM 1.2 NV storage (freshness slots and the like). An index is defined on
- * its first write, owner-authorized with the owner secret (AEM_OWNER_PASSWORD
- * or the well-known one), writable by the owner only and readable by anyone:
+ * its first write, owner-authorized with the owner secret (the front end's,
+ * AEM_OWNER_PASSWORD or the well-known one), writable by the owner only and readable by anyone:
  * what is stored there is not secret, only its integrity matters. */
 #include "tpm12_priv.h"
 #include "err.h"
@@ -23,7 +23,7 @@ static int nv_object(struct tpm12 *t, uint32_t index, size_t size, TSS_HNVSTORE 
 
 static int owner_auth(struct tpm12 *t, TSS_HOBJECT obj)
 {
-	const char *owner = aem_tpm12_env_secret(AEM_TPM12_OWNER_ENV);
+	const char *owner = aem_tpm12_owner_secret();
 
 	return aem_tpm12_set_secret(t, obj, (const uint8_t *)owner, owner ? strlen(owner) : 0);
 }

@@ -13,7 +13,10 @@ struct tpm12 {
 	TSS_HTPM tpm;
 	TSS_HKEY srk;         /* 0 until first needed */
 	TSS_RESULT last_rc;   /* last failing TSS_RESULT, for diagnostics */
-	char detail[256];     /* sentence for last_rc, with its number */
+	char detail[320];     /* sentence for last_rc, with its number */
+	int srk_asked;        /* the SRK password was prompted for (kept below) */
+	size_t srk_pw_len;
+	char srk_pw[AEM_TPM12_SECRET_MAX];
 };
 
 /* Remember rc (when not success) and map it to an AEM_TPM_E_* code. */
@@ -23,6 +26,17 @@ int aem_tpm12_fail(struct tpm12 *t, TSS_RESULT rc);
 int aem_tpm12_set_secret(struct tpm12 *t, TSS_HOBJECT obj, const uint8_t *secret, size_t len);
 /* Secret from env name (NULL when unset; the pointer is the environment's). */
 const char *aem_tpm12_env_secret(const char *name);
+/* The owner secret to use: set by the front end, else AEM_OWNER_PASSWORD,
+ * else NULL (the well-known secret). */
+const char *aem_tpm12_owner_secret(void);
+/* After TPM_AUTHFAIL on the SRK with the well-known secret: prompt once for
+ * the SRK password and give it to the SRK. 1 = ask again with it, 0 = no
+ * (AEM_SRK_PASSWORD set, already asked, no prompt), <0 = error. */
+int aem_tpm12_srk_reprompt(struct tpm12 *t);
+/* Append the dictionary-attack state to t->detail (after a failed
+ * authorization); silent when the TPM does not say. */
+void aem_tpm12_da_note(struct tpm12 *t);
+int aem_tpm12_da_info(void *impl, struct aem_tpm_da *da);
 /* 1 when the TPM has an owner, 0 when not, negative AEM_TPM_E_* on error. */
 int aem_tpm12_owned(struct tpm12 *t);
 /* Load the SRK (once) with its secret; AEM_TPM_E_NOT_OWNED without owner. */

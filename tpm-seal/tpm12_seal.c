@@ -117,6 +117,11 @@ int aem_tpm12_seal_key(void *impl, const struct aem_pcr_values *expect, const ui
 	if (!err) {
 		memcpy(data, key, sizeof(data));
 		err = aem_tpm12_fail(t, Tspi_Data_Seal(enc, t->srk, sizeof(data), data, pcrs));
+		/* The SRK may have a password: ask it (once) and seal again. */
+		if (err == AEM_TPM_E_AUTH && aem_tpm12_srk_reprompt(t) == 1)
+			err = aem_tpm12_fail(t, Tspi_Data_Seal(enc, t->srk, sizeof(data), data, pcrs));
+		if (err == AEM_TPM_E_AUTH || err == AEM_TPM_E_LOCKOUT)
+			aem_tpm12_da_note(t);
 		explicit_bzero(data, sizeof(data));
 	}
 	if (!err)
@@ -172,6 +177,12 @@ int aem_tpm12_unseal_key(void *impl, const struct aem_sealed *s, const uint8_t *
 		err = aem_tpm12_set_secret(t, enc, auth, auth_len);
 	if (!err)
 		err = aem_tpm12_fail(t, Tspi_Data_Unseal(enc, t->srk, &len, &data));
+	/* TPM_AUTHFAIL is the SRK's (a wrong PIN is TPM_AUTH2FAIL): ask the SRK
+	 * password once and unseal again. */
+	if (err == AEM_TPM_E_AUTH && aem_tpm12_srk_reprompt(t) == 1)
+		err = aem_tpm12_fail(t, Tspi_Data_Unseal(enc, t->srk, &len, &data));
+	if (err == AEM_TPM_E_AUTH || err == AEM_TPM_E_LOCKOUT)
+		aem_tpm12_da_note(t);
 	if (!err && len != AEM_TPM_KEY_LEN)
 		err = AEM_TPM_E_FORMAT;
 	if (!err)
@@ -185,11 +196,12 @@ int aem_tpm12_unseal_key(void *impl, const struct aem_sealed *s, const uint8_t *
 	return err;
 }
 
-/* Take ownership: owner secret from AEM_OWNER_PASSWORD, SRK secret from
- * AEM_SRK_PASSWORD, each the well-known secret when unset. */
+/* Take ownership: the owner secret of the front end (tpm-setup keeps a
+ * random one in its state directory) or AEM_OWNER_PASSWORD; the SRK secret
+ * from AEM_SRK_PASSWORD; each the well-known secret when unset. */
 static int take_ownership(struct tpm12 *t)
 {
-	const char *owner = aem_tpm12_env_secret(AEM_TPM12_OWNER_ENV);
+	const char *owner = aem_tpm12_owner_secret();
 	const char *srkpw = aem_tpm12_env_secret(AEM_TPM12_SRK_ENV);
 	TSS_HKEY srk = 0;
 	int err;

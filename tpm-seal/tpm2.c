@@ -228,4 +228,6 @@ const struct aem_tpm_ops aem_tpm2_ops = {
 	.nv_read = aem_tpm2_nv_read,
 	.nv_write = aem_tpm2_nv_write,
 	.last_detail = tpm2_last_detail,
+	.hmac_seal = aem_tpm2_hmac_seal,
+	.hmac = aem_tpm2_hmac,
 };

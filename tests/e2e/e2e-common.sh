@@ -7,7 +7,10 @@
 #   e2e_luks IMG                small LUKS2 image (passphrase $E2E_PASS)
 #   e2e_luks_ext4 IMG           the same with an ext4 file system inside
 #   e2e_media IMG UUID DIR      ext4 image labelled aem, content from DIR
-#   e2e_seal SECRET OUT PCR13 PCR17   seal on the TPM state in ./tpm (host side)
+#   e2e_provision SECRET UUID DIR LUKS DRTM   lay out DIR as the AEM media the
+#                               lifecycle way, sealed on the TPM state in ./tpm
+#   e2e_nvslot                  the media's freshness slot (72 bytes hex, tpm2_nvread)
+#   e2e_media_ls IMG            the sealed files on a media image (debugfs)
 #   e2e_boot NAME APPEND [QEMU ARGS...]   start swtpm + proxy + QEMU in ./NAME
 #   e2e_wait NAME FILE REGEX SECONDS      wait for a line of console.log/aux.log
 #   e2e_drtm NAME DATA          emulated launch through the proxy, then "go"
@@ -32,7 +35,7 @@ e2e_require() {
 		{ echo "SKIP: qemu-system-x86_64 cannot start a TCG machine here"; exit 77; }
 	kill "$(cat "$PWD/qemu-probe.pid")" 2>/dev/null || true
 	local c
-	for c in swtpm swtpm_ioctl dracut cryptsetup mkfs.ext4 xxd sha256sum flock; do
+	for c in swtpm swtpm_ioctl dracut cryptsetup mkfs.ext4 debugfs xxd jq sha256sum flock; do
 		command -v "$c" >/dev/null || fail "$c not found: run scripts/install-deps"
 	done
 	[ -s "$AEM_FIXTURES/vmlinuz" ] && [ -d "$E2E_KMOD" ] ||
@@ -133,20 +136,59 @@ drtm_pcr17() { # data
 		${E2E_BANK}sum | cut -d' ' -f1
 }
 
-# Seal on the TPM state in ./tpm/state while no guest is attached to it
-# (TPM 1.2: tpm-sim creates the EK and takes ownership on first start).
-e2e_seal() { # secret-file out pcr13 pcr17
+# The media, provisioned as a user does (docs/lifecycle.md), on the host, on
+# the TPM state in ./tpm/state while no guest is attached to it:
+#   aem tpm-setup, aem install --uuid UUID DIR, aem secret set --file SECRET;
+#   the platform state of the coming guest boot: the launch the harness will
+#   inject (locality 4, _TPM_Hash_Start/Data/End of DRTM: PCR 17 := E(0,
+#   H(DRTM)), PCRs 18-22 := 0), then aem reseal --luks-header LUKS, which
+#   reads 17 from the TPM and computes PCR 13 from the header (seal set
+#   13,17 in aem.conf);
+#   then the sealed values (sidecar) checked against the host oracles.
+# TPM 1.2: tpm-sim creates the EK and takes ownership on first start.
+e2e_provision() { # secret-file media-uuid media-dir luks-img drtm-data
+	local side
+	export AEM_STATE_DIR=$PWD/state AEM_CONF=$PWD/aem.conf
+	# The injected launch has no tboot events: PCR 18 stays 0, which the
+	# lifecycle rightly refuses as "no measured launch". Seal to 13 and 17.
+	printf 'pcrs_tpm2 = 13,17\npcrs_tpm12 = 13,17\n' > aem.conf
 	sim_start "$E2E_FAMILY" "$PWD/tpm"
-	if [ ! -f tpm/setup.done ]; then
-		"$AEM_BUILD/aem" tpm-setup >/dev/null || fail "aem tpm-setup"
-		touch tpm/setup.done
-	fi
-	printf '{"bank":"%s","pcrs":{"13":"%s","17":"%s"}}\n' "$E2E_BANK" "$3" "$4" > expect.json
-	"$AEM_BUILD/aem" seal --in "$1" --out "$2" --bank "$E2E_BANK" --pcrs 13,17 \
-		--expect expect.json || fail "aem seal"
+	"$AEM_BUILD/aem" tpm-setup > tpm/setup.out || fail "aem tpm-setup"
+	E2E_TPM_ID=$(sed -n 's/.* the aem identity of this TPM: \([0-9a-f]*\)$/\1/p' tpm/setup.out)
+	[ ${#E2E_TPM_ID} = 40 ] || { cat tpm/setup.out; fail "no identity from aem tpm-setup"; }
+	mkdir -p "$3"
+	"$AEM_BUILD/aem" install --uuid "$2" "$3" > install.out || fail "aem install"
+	"$AEM_BUILD/aem" secret set --file "$1" > /dev/null || fail "aem secret set"
+	swtpm_ioctl --tcp "$AEM_SIM_CTRL" -l 4 > /dev/null || fail "set locality 4"
+	swtpm_ioctl --tcp "$AEM_SIM_CTRL" -h "$5" > /dev/null || fail "hash start/data/end"
+	swtpm_ioctl --tcp "$AEM_SIM_CTRL" -l 0 > /dev/null || fail "set locality 0"
+	"$AEM_BUILD/aem" reseal --luks-header "$4" > reseal.out || { cat reseal.out; fail "aem reseal"; }
+	side=$3/aem/$E2E_TPM_ID/secret.next.sealed.expect.json
+	[ "$(jq -r '.pcrs["13"]' "$side")" = "$(luks_pcr13 "$4")" ] ||
+		fail "PCR 13 sealed to is not E(0, H(luksHeaderBackup)) of $4"
+	[ "$(jq -r '.pcrs["17"]' "$side")" = "$(drtm_pcr17 "$5")" ] ||
+		fail "PCR 17 sealed to is not E(0, H(drtm data))"
+	assert_eq "PCRs sealed to (aem.conf)" "13 17" "$(jq -r '.pcrs | keys | join(" ")' "$side")"
+	E2E_SLOT=$(sed -n 's/^slot=//p' state/media/@.conf)
+	[ -n "$E2E_SLOT" ] || fail "no freshness slot in state/media/@.conf"
 	tpm-sim stop --dir "$PWD/tpm"
 	# TPM 1.2: the guest's tcsd needs this TPM's SRK entry (goes into the image).
 	if [ "$E2E_FAMILY" = 1.2 ]; then export AEM_TCSD_SYSTEM_DATA=$PWD/tpm/tcsd/system.data; fi
+}
+
+# The freshness slot of the media (TPM 2.0: index 0x0100ae10 + slot), read on
+# the state by tpm2-tools. (On TPM 1.2 tpm-sim takes ownership at every start,
+# which an owned state refuses; tests/lifecycle/test_story_tpm12 reads the
+# TPM 1.2 slot with tpm_nvread.)
+e2e_nvslot() {
+	sim_start 2.0 "$PWD/tpm"
+	tpm2_nvread "$(printf '0x%08x' $((0x0100ae10 + E2E_SLOT)))" -s 72 | xxd -p | tr -d '\n'
+	tpm-sim stop --dir "$PWD/tpm"
+}
+
+# The sealed files of this TPM on a media image, one name per line.
+e2e_media_ls() { # img
+	debugfs -R "ls -l aem/$E2E_TPM_ID" "$1" 2>/dev/null | awk '$NF ~ /sealed$/ {print $NF}' | sort
 }
 
 _e2e_bg() { # pidfile command... : start in the background, remember the PID

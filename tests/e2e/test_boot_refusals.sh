@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Boots that must not show the secret. Same sealing as test_boot_secret (host
-# oracles for PCR 13 and 17); each boot changes one thing:
+# Boots that must not show the secret. Same provisioning as test_boot_secret
+# (the lifecycle way; host oracles for the sealed PCR 13 and 17); each boot
+# changes one thing:
 #   another LUKS header          -> PCR 13 differs, unseal refused
 #   a tampered sealed file       -> the AEAD / TPM refuses it
 #   a stick with another serial  -> refused before any unseal (aem.usb=)
 #   a second stick with the media UUID -> refused before any unseal
 # Each time the console shows the same frame as on success, without the
-# secret, and the reason is in the kernel log only.
+# secret, and the reason is in the kernel log only. (The old copy of the
+# stick, refused by its freshness token, is in test_boot_secret.)
 . "$AEM_SRC/tests/lib/common.sh"
 . "$AEM_SRC/tests/e2e/e2e-common.sh"
 e2e_require
-e2e_initramfs
 
 e2e_luks luks.img
 e2e_luks other.img
@@ -20,16 +21,17 @@ media_uuid=$(cat /proc/sys/kernel/random/uuid)
 drtm="aem-e2e-sinit-$RANDOM"
 secret="AEM-E2E-SECRET-$(head -c 6 /dev/urandom | xxd -p)"
 printf '%s\n' "$secret" > secret.txt
-mkdir -p media/aem tampered/aem
-e2e_seal secret.txt media/aem/secret.aem "$(luks_pcr13 luks.img)" "$(drtm_pcr17 "$drtm")"
+e2e_provision secret.txt "$media_uuid" media luks.img "$drtm"
 e2e_media media.img "$media_uuid" media
-# Flip one bit in the last byte (payload ciphertext).
-cp media/aem/secret.aem tampered/aem/secret.aem
-size=$(stat -c %s tampered/aem/secret.aem)
-last=$(tail -c 1 tampered/aem/secret.aem | xxd -p)
+e2e_initramfs
+# Flip one bit in the last byte (payload ciphertext) of the pending bundle.
+cp -a media tampered
+f=aem/$E2E_TPM_ID/secret.next.sealed
+size=$(stat -c %s "tampered/$f")
+last=$(tail -c 1 "tampered/$f" | xxd -p)
 printf "$(printf '\\x%02x' $((0x$last ^ 1)))" |
-	dd of=tampered/aem/secret.aem bs=1 seek=$((size - 1)) conv=notrunc status=none
-cmp -s media/aem/secret.aem tampered/aem/secret.aem && fail "tampering changed nothing"
+	dd of="tampered/$f" bs=1 seek=$((size - 1)) conv=notrunc status=none
+cmp -s "media/$f" "tampered/$f" && fail "tampering changed nothing"
 e2e_media tampered.img "$media_uuid" tampered
 cp media.img twin.img
 
@@ -53,7 +55,7 @@ aemtest.drtm root=/dev/mapper/luks-$uuid rd.shell=0 rd.emergency=poweroff" \
 }
 
 refused other-header other.img "$other_uuid" media.img "$E2E_STICK_SERIAL" "PCR 13 differs"
-refused tampered luks.img "$luks_uuid" tampered.img "$E2E_STICK_SERIAL" "unseal failed"
+refused tampered luks.img "$luks_uuid" tampered.img "$E2E_STICK_SERIAL" "no secret: secret.next.sealed: "
 refused wrong-stick luks.img "$luks_uuid" media.img "AEM0OTHER999" "not the enrolled one"
 refused twin-uuid luks.img "$luks_uuid" media.img "$E2E_STICK_SERIAL" "2 devices carry the AEM media UUID" \
 	-drive if=none,id=twin,format=raw,file=twin.img -device usb-storage,bus=xhci.0,drive=twin,serial=AEM0TWIN0002

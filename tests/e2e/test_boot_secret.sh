@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # A real boot: QEMU (TCG), the fixture kernel, a dracut initramfs with the aem
-# module, swtpm TPM 2.0, a LUKS2 disk, the AEM media on a USB stick. A DRTM is
-# injected during the boot (PCR 17), the hook measures the LUKS header into
-# PCR 13. The secret was sealed on the host to the values the host computed
-# on its own: PCR 13 from `cryptsetup luksHeaderBackup` + sha256sum, PCR 17
-# from the injected data + sha256sum (no project code in the oracle).
-# Expect: the secret on the console, before the passphrase prompt; after the
-# hook, `aem unseal` in the guest is refused (PCR 13 capped).
+# module, swtpm, a LUKS2 disk, the AEM media on a USB stick, provisioned the
+# lifecycle way on the host (tpm-setup, install, secret set, reseal after the
+# same emulated launch the guest will get). A DRTM is injected during the
+# boot (PCR 17), the hook measures the LUKS header into PCR 13, unseals the
+# media's bundle, checks and rotates its freshness token.
+# Oracles (no project code): PCR 13 sealed to = sha256(0^32 || sha256(cryptsetup
+# luksHeaderBackup)), PCR 17 = sha256(0^32 || sha256(data)) (sha1 on TPM 1.2);
+# the freshness slot read with tpm2_nvread (TPM 2.0); the media's files with
+# debugfs.
+# Expect: 1. the secret on the console before the passphrase prompt; after the
+# hook `aem unseal` in the guest is refused (PCR 13 capped); the stick then
+# holds only secret.sealed and the NV slot carries a new current token;
+# 2. a copy of the stick taken before that boot shows nothing (replay);
+# 3. the stick as the boot left it shows the secret again (TPM 2.0).
 . "$AEM_SRC/tests/lib/common.sh"
 . "$AEM_SRC/tests/e2e/e2e-common.sh"
 e2e_require
@@ -17,18 +24,23 @@ media_uuid=$(cat /proc/sys/kernel/random/uuid)
 drtm="aem-e2e-sinit-$RANDOM"
 secret="AEM-E2E-SECRET-$(head -c 6 /dev/urandom | xxd -p)"
 printf '%s\n' "$secret" > secret.txt
-mkdir -p media/aem
-e2e_seal secret.txt media/aem/secret.aem "$(luks_pcr13 luks.img)" "$(drtm_pcr17 "$drtm")"
+e2e_provision secret.txt "$media_uuid" media luks.img "$drtm"
 e2e_media media.img "$media_uuid" media
+cp media.img copy.img   # what an attacker copies before the boot
+[ "$E2E_FAMILY" = 2.0 ] && slot0=$(e2e_nvslot)
 e2e_initramfs
 
+boot() { # name media [append]
+	e2e_boot "$1" "aem.uuid=$media_uuid rd.luks.uuid=$luks_uuid aem.usb=46f4:0001:$E2E_STICK_SERIAL \
+aemtest.drtm ${3:-} root=/dev/mapper/luks-$luks_uuid rd.shell=0 rd.emergency=poweroff" \
+		-drive file=luks.img,format=raw,if=virtio \
+		-device qemu-xhci,id=xhci -drive if=none,id=stick,format=raw,file="$2" \
+		-device usb-storage,bus=xhci.0,drive=stick,serial=$E2E_STICK_SERIAL
+	e2e_drtm "$1" "$drtm"
+}
+
 t0=$SECONDS
-e2e_boot good "aem.uuid=$media_uuid rd.luks.uuid=$luks_uuid aem.usb=46f4:0001:$E2E_STICK_SERIAL \
-aemtest.drtm aemtest.cap root=/dev/mapper/luks-$luks_uuid rd.shell=0 rd.emergency=poweroff" \
-	-drive file=luks.img,format=raw,if=virtio \
-	-device qemu-xhci,id=xhci -drive if=none,id=stick,format=raw,file=media.img \
-	-device usb-storage,bus=xhci.0,drive=stick,serial=$E2E_STICK_SERIAL
-e2e_drtm good "$drtm"
+boot good media.img aemtest.cap
 e2e_wait good console.log "$secret" 120 || fail "the secret did not appear"
 echo "ok: secret shown $((SECONDS - t0)) s after QEMU started"
 e2e_send good con $'\r'
@@ -42,3 +54,37 @@ p=$(grep -an "Please enter passphrase" good/console.log | head -n 1 | cut -d: -f
 [ "$s" -lt "$p" ] || fail "secret (line $s) not before the passphrase prompt (line $p)"
 echo "ok: secret (console line $s) before the passphrase prompt (line $p)"
 e2e_stop good
+grep -aq "aem-boot: unsealed the pending bundle .*freshness rotated" good/console.log ||
+	{ grep -a "aem-boot:" good/console.log; fail "the boot did not say it rotated the freshness token"; }
+
+# The rotation, seen from outside: the files on the stick, the NV slot.
+assert_eq "sealed files on the stick after the boot" "secret.sealed" "$(e2e_media_ls media.img | tr '\n' ' ' | sed 's/ $//')"
+if [ "$E2E_FAMILY" = 2.0 ]; then
+	slot1=$(e2e_nvslot)
+	# "AEMF" | version | flags | 0 0 | H(current token) | H(pending token)
+	assert_eq "slot before the boot: pending only" 04 "${slot0:10:2}"
+	assert_eq "slot after the boot: current only" 02 "${slot1:10:2}"
+	assert_ne "current token after the boot vs the pending one before (a new token)" \
+		"${slot0:80:64}" "${slot1:16:64}"
+else
+	echo "note: TPM 1.2: NV slot not read here (see tests/lifecycle/test_story_tpm12)"
+fi
+
+boot replay copy.img
+e2e_wait replay console.log "Press Enter to continue" 120 || fail "replay: aem-boot showed no frame"
+e2e_send replay con $'\r'
+e2e_wait replay console.log "Please enter passphrase" 60 || fail "replay: boot did not continue"
+e2e_stop replay
+grep -aq "$secret" replay/console.log && fail "replay: the old copy of the stick showed the secret"
+grep -aq "aem-boot: no secret: .*stale freshness token" replay/console.log ||
+	{ grep -a "aem-boot:" replay/console.log; fail "replay: no 'stale freshness token' in the kernel log"; }
+echo "ok: a copy of the stick taken before the boot is refused (stale freshness token)"
+
+# (TPM 2.0 only, to keep the suite short: the same code path on both families)
+[ "$E2E_FAMILY" = 2.0 ] || exit 0
+boot again media.img
+e2e_wait again console.log "$secret" 120 || fail "the stick as the boot left it did not show the secret"
+e2e_stop again
+grep -aq "aem-boot: unsealed the current bundle .*freshness rotated" again/console.log ||
+	{ grep -a "aem-boot:" again/console.log; fail "second boot: not the current bundle, or not rotated"; }
+echo "ok: the bundle the guest rotated opens the next boot (and rotates again)"

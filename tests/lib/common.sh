@@ -13,9 +13,9 @@ assert_ne() { [ "$2" != "$3" ] || fail "$1: both are '$2'"; echo "ok: $1"; }
 _sims=()
 _cleanup() { local d; for d in "${_sims[@]}"; do tpm-sim stop --dir "$d" || true; done; }
 trap _cleanup EXIT
-sim_start() { # family [dir]
+sim_start() { # family [dir [tpm-sim start options...]]
 	local d=${2:-$PWD/sim}
-	eval "$(tpm-sim start --family "$1" --dir "$d")"
+	eval "$(tpm-sim start --family "$1" --dir "$d" "${@:3}")"
 	_sims+=("$d")
 }
 

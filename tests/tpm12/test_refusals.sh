@@ -3,7 +3,9 @@
 # sentence on stderr): damaged sealed files; a file of tpm-tools'
 # tpm_sealdata -z ("not an aem sealed file", while tpm_unsealdata opens it);
 # sealing on an unmeasured boot (PCR 17 all-FF, PCR 13 never extended);
-# tcsd not running; a wrong SRK password; a wrong PIN; a bad --tpm.
+# tcsd not running (the sentence that says so reaches the user); a wrong
+# SRK password (named, and counted by the dictionary-attack defence); a wrong
+# PIN; a bad --tpm.
 . "$AEM_SRC/tests/lib/common.sh"
 . "$AEM_SRC/tests/tpm12/tpm12-common.sh"
 sim12
@@ -53,6 +55,8 @@ echo "ok: PIN checked by the TPM"
 # A wrong SRK password (the simulator's SRK has the well-known secret).
 AEM_SRK_PASSWORD=not-the-srk-secret expect_refusal 6 --in s.aem
 grep -q "wrong SRK password (set AEM_SRK_PASSWORD" unseal.err || fail "SRK: $(cat unseal.err)"
+# The TPM counts it (one wrong PIN above, this one: threshold 5 - 2).
+grep -q "3 tries left" unseal.err || fail "SRK: no dictionary-attack count: $(cat unseal.err)"
 rc=0; AEM_SRK_PASSWORD=not-the-srk-secret "$AEM" seal --in secret --out x.aem 2> seal.err || rc=$?
 assert_eq "seal with a wrong SRK password: exit" 6 "$rc"
 grep -q "AEM_SRK_PASSWORD" seal.err || fail "no hint at the SRK password: $(cat seal.err)"
@@ -62,6 +66,15 @@ grep -q "AEM_SRK_PASSWORD" seal.err || fail "no hint at the SRK password: $(cat 
 tpm-sim tss-stop --dir "$AEM_SIM_DIR"
 expect_refusal 4 --in s.aem
 grep -q "tcsd" unseal.err || fail "tcsd not named: $(cat unseal.err)"
+# The backend's own sentence reaches the user although the handle is gone.
+for cmd in pcrs tpm-setup; do
+	rc=0; "$AEM" $cmd > out 2> err || rc=$?
+	assert_eq "aem $cmd without tcsd: exit" 4 "$rc"
+	grep -q "tcsd is not running: start it (systemctl start tcsd); nothing answers at 127.0.0.1:$TSS_TCSD_PORT" err ||
+		fail "aem $cmd without tcsd: $(cat err)"
+	[ ! -s out ] || fail "aem $cmd wrote to stdout without tcsd"
+done
+echo "ok: $(cat err)"
 tpm-sim tss-start --dir "$AEM_SIM_DIR"
 
 # Options.

@@ -3,8 +3,7 @@
 # nothing; after tpm-tools' tpm_clear (TPM_OwnerClear with the well-known
 # owner secret) and a power cycle the TPM is unowned, disabled and inactive,
 # and seal, unseal and tpm-setup say so with what to do (exit 4), stdout empty.
-# (Taking ownership needs physical presence to enable the TPM first, which
-# tcsd cannot give a simulator: tpm-setup's ownership path is not run here.)
+# (tpm-setup's ownership path: test_takeownership.sh, on a TPM never owned.)
 . "$AEM_SRC/tests/lib/common.sh"
 . "$AEM_SRC/tests/tpm12/tpm12-common.sh"
 sim12

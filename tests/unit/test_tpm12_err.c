@@ -5,7 +5,9 @@
  * TPM_NOSRK 0x12, TPM_WRONGPCRVAL 0x18, TPM_AUTH2FAIL 0x1d, non-fatal
  * 0x800 + 3 = TPM_DEFEND_LOCK_RUNNING) and the TSS 1.2 layer numbers (TSP
  * 0x3000, TCS 0x2000, TDDL 0x1000; TSS_E_COMM_FAILURE 0x011), not taken
- * from trousers' macros. Composite digests: openssl, see each vector. */
+ * from trousers' macros. Composite digests: openssl, see each vector. The
+ * dictionary-attack answer (tpm12_da.c): bytes swtpm returned, and the
+ * layouts of part 2, 21.7/21.8 written out by hand. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -150,6 +152,68 @@ static void test_blob_malformed(void **state)
 	assert_int_equal(aem_tpm12_blob_parse(NULL, 0, &bi), AEM_TPM_E_FORMAT);
 }
 
+/* TPM_DA_INFO as swtpm 0.7 (libtpms) answered TPM_GetCapability(
+ * TPM_CAP_DA_LOGIC) through tcsd on a fresh TPM: tag 0037, state 0, count 0,
+ * threshold 5, action {tag 0039, TIMEOUT}, depend 0, no vendor data. */
+static const char da_fresh[] = "003700000000050039000000010000000000000000";
+
+static void test_da_parse(void **state)
+{
+	struct aem_tpm12_da_info di;
+	uint8_t b[64];
+	size_t n = strlen(da_fresh) / 2;
+
+	(void)state;
+	unhex(da_fresh, b, n);
+	assert_int_equal(aem_tpm12_da_parse(b, n, &di), 0);
+	assert_int_equal(di.limited, 0);
+	assert_int_equal(di.locked, 0);
+	assert_int_equal(di.count, 0);
+	assert_int_equal(di.threshold, 5);
+	assert_int_equal(di.actions, 1);
+	assert_int_equal(di.depend, 0);
+	/* Defend-lock running after 7 failures, 2 s left, 2 bytes vendor data
+	 * (the layout of TPM 1.2 part 2, 21.7, written out by hand). */
+	n = strlen("0037010007000500390000000100000002000000024142") / 2;
+	unhex("0037010007000500390000000100000002000000024142", b, n);
+	assert_int_equal(aem_tpm12_da_parse(b, n, &di), 0);
+	assert_int_equal(di.locked, 1);
+	assert_int_equal(di.count, 7);
+	assert_int_equal(di.depend, 2);
+	/* TPM_DA_INFO_LIMITED (21.8): state, action, vendor data; no counts. */
+	unhex("00380100390000000100000000", b, 13);
+	assert_int_equal(aem_tpm12_da_parse(b, 13, &di), 0);
+	assert_int_equal(di.limited, 1);
+	assert_int_equal(di.locked, 1);
+	assert_int_equal(di.count, 0);
+}
+
+static void test_da_malformed(void **state)
+{
+	struct aem_tpm12_da_info di;
+	uint8_t b[64];
+	size_t n = strlen(da_fresh) / 2;
+
+	(void)state;
+	unhex(da_fresh, b, n);
+	for (size_t i = 0; i < n; i++) /* every truncation */
+		assert_int_equal(aem_tpm12_da_parse(b, i, &di), AEM_TPM_E_FORMAT);
+	b[n] = 0; /* a trailing byte */
+	assert_int_equal(aem_tpm12_da_parse(b, n + 1, &di), AEM_TPM_E_FORMAT);
+	b[1] = 0x39; /* another structure's tag */
+	assert_int_equal(aem_tpm12_da_parse(b, n, &di), AEM_TPM_E_FORMAT);
+	unhex(da_fresh, b, n);
+	b[8] = 0x38; /* the action type's tag */
+	assert_int_equal(aem_tpm12_da_parse(b, n, &di), AEM_TPM_E_FORMAT);
+	unhex(da_fresh, b, n);
+	b[2] = 2; /* a state that is neither inactive nor active */
+	assert_int_equal(aem_tpm12_da_parse(b, n, &di), AEM_TPM_E_FORMAT);
+	unhex(da_fresh, b, n);
+	b[n - 1] = 1; /* vendorDataSize beyond the end */
+	assert_int_equal(aem_tpm12_da_parse(b, n, &di), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_da_parse(NULL, 0, &di), AEM_TPM_E_FORMAT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +222,8 @@ int main(void)
 		cmocka_unit_test(test_composite),
 		cmocka_unit_test(test_blob_parse),
 		cmocka_unit_test(test_blob_malformed),
+		cmocka_unit_test(test_da_parse),
+		cmocka_unit_test(test_da_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,13 +13,15 @@ drtm)
 cap)
     mkdir -p /run/aemtest
     mount -t ext4 -o ro /dev/disk/by-label/aem /run/aemtest
+    # the bundle aem-boot just rotated: aem/<tpm-id>/secret.sealed
+    for sealed in /run/aemtest/aem/*/secret.sealed; do :; done
     # TPM 2.0 through the kernel's resource manager; TPM 1.2 through tcsd.
     tcti=
     [ -e /dev/tpmrm0 ] && tcti="--tcti device:/dev/tpmrm0"
     # (a restarted tcsd takes a moment to listen: retry "no TPM", exit 4)
     for i in 1 2 3 4 5 6 7 8 9 10; do
         TSS_TCSD_HOSTNAME=127.0.0.1 TSS_TCSD_PORT=30003 \
-            aem unseal --in /run/aemtest/aem/secret.aem $tcti > /run/aemtest.out 2>/run/aemtest.err
+            aem unseal --in "$sealed" $tcti > /run/aemtest.out 2>/run/aemtest.err
         rc=$?
         [ $rc = 4 ] || break
         sleep 0.5

@@ -4,7 +4,7 @@
 #    says "AEMTEST ready" on the second serial port and waits for a line from
 #    the harness, which meanwhile performs the emulated DRTM launch;
 #  - aemtest-cap.service (aemtest.cap): after aem-boot, tries `aem unseal` of
-#    the media's sealed file again and reports its exit status.
+#    the media's current bundle (aem/<tpm-id>/secret.sealed) again and reports its exit status.
 check() { return 255; }
 depends() { echo aem; }
 install() {

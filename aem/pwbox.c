@@ -1,0 +1,162 @@
+/* Password boxes (pwbox.h): scrypt-stretched password, AES-256-GCM. */
+#include "pwbox.h"
+#include "aead.h"
+#include "err.h"
+#include "kdf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/rand.h>
+
+struct rd {
+	const uint8_t *p;
+	size_t len, off;
+};
+
+static int rd_bytes(struct rd *r, void *out, size_t n)
+{
+	if (n > r->len - r->off)
+		return 0;
+	memcpy(out, r->p + r->off, n);
+	r->off += n;
+	return 1;
+}
+
+static int rd_u8(struct rd *r, uint8_t *v)
+{
+	return rd_bytes(r, v, 1);
+}
+
+static int rd_u32(struct rd *r, uint32_t *v)
+{
+	uint8_t b[4];
+
+	if (!rd_bytes(r, b, 4))
+		return 0;
+	*v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	return 1;
+}
+
+static int kdf_ok(unsigned log2n, unsigned r, unsigned p)
+{
+	return log2n >= AEM_PWBOX_LOG2N_MIN && log2n <= AEM_PWBOX_LOG2N_MAX && r >= 1 &&
+	       r <= AEM_PWBOX_R_MAX && p >= 1 && p <= AEM_PWBOX_P_MAX &&
+	       (1ull << log2n) * r <= (1ull << 22); /* at most 512 MiB of scrypt memory */
+}
+
+int aem_pwbox_parse(const uint8_t *buf, size_t len, struct aem_pwbox *out)
+{
+	struct rd r = { buf, len, 0 };
+	uint8_t magic[AEM_PWBOX_MAGIC_SIZE], version, kdf, reserved;
+	uint32_t ct_len;
+
+	memset(out, 0, sizeof(*out));
+	if (!buf || !rd_bytes(&r, magic, sizeof(magic)) ||
+	    memcmp(magic, AEM_PWBOX_MAGIC, AEM_PWBOX_MAGIC_SIZE))
+		return AEM_TPM_E_NOT_AEM;
+	if (!rd_u8(&r, &version))
+		return AEM_TPM_E_FORMAT;
+	if (version != AEM_PWBOX_VERSION)
+		return AEM_TPM_E_VERSION;
+	if (!rd_u8(&r, &kdf) || !rd_u8(&r, &out->log2n) || !rd_u8(&r, &out->r) ||
+	    !rd_u8(&r, &out->p) || !rd_u8(&r, &reserved) || !rd_bytes(&r, out->salt, 16) ||
+	    !rd_bytes(&r, out->nonce, 12) || !rd_bytes(&r, out->tag, 16) || !rd_u32(&r, &ct_len))
+		return AEM_TPM_E_FORMAT;
+	if (kdf != AEM_KDF_SCRYPT || reserved || !kdf_ok(out->log2n, out->r, out->p) ||
+	    ct_len == 0 || ct_len > AEM_PWBOX_MAX_DATA || ct_len != len - r.off)
+		return AEM_TPM_E_FORMAT;
+	out->ct = buf + r.off;
+	out->ct_len = ct_len;
+	return 0;
+}
+
+static int derive(const char *pw, size_t pw_len, const struct aem_pwbox *b,
+		  uint8_t key[AEM_AEAD_KEY_SIZE])
+{
+	if (!pw || pw_len == 0)
+		return AEM_TPM_E_INVAL;
+	return aem_pin_stretch_scrypt(pw, pw_len, b->salt, sizeof(b->salt), b->log2n, b->r, b->p,
+				      key, AEM_AEAD_KEY_SIZE);
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+int aem_pwbox_seal_kdf(const char *pw, size_t pw_len, unsigned log2n, unsigned r, unsigned p,
+		       const uint8_t *pt, size_t len, uint8_t **out, size_t *out_len)
+{
+	struct aem_pwbox b = { .log2n = (uint8_t)log2n, .r = (uint8_t)r, .p = (uint8_t)p };
+	uint8_t key[AEM_AEAD_KEY_SIZE], *f;
+	size_t n = AEM_PWBOX_OVERHEAD + len;
+	int err;
+
+	*out = NULL;
+	*out_len = 0;
+	if (!pt || len == 0 || len > AEM_PWBOX_MAX_DATA || !kdf_ok(log2n, r, p))
+		return AEM_TPM_E_INVAL;
+	if (RAND_bytes(b.salt, sizeof(b.salt)) != 1)
+		return AEM_TPM_E_CRYPTO;
+	f = calloc(1, n);
+	if (!f)
+		return AEM_TPM_E_NOMEM;
+	memcpy(f, AEM_PWBOX_MAGIC, AEM_PWBOX_MAGIC_SIZE);
+	f[8] = AEM_PWBOX_VERSION;
+	f[9] = AEM_KDF_SCRYPT;
+	f[10] = b.log2n;
+	f[11] = b.r;
+	f[12] = b.p;
+	memcpy(f + 14, b.salt, sizeof(b.salt));
+	put_u32(f + 58, (uint32_t)len);
+	err = derive(pw, pw_len, &b, key);
+	if (!err)
+		err = aem_aead_encrypt(key, f, AEM_PWBOX_HEAD, pt, len, f + AEM_PWBOX_OVERHEAD,
+				       f + 30, f + 42);
+	explicit_bzero(key, sizeof(key));
+	if (err) {
+		explicit_bzero(f, n);
+		free(f);
+		return err;
+	}
+	*out = f;
+	*out_len = n;
+	return 0;
+}
+
+int aem_pwbox_seal(const char *pw, size_t pw_len, const uint8_t *pt, size_t len, uint8_t **out,
+		   size_t *out_len)
+{
+	return aem_pwbox_seal_kdf(pw, pw_len, AEM_KDF_SCRYPT_LOG2N, AEM_KDF_SCRYPT_R,
+				  AEM_KDF_SCRYPT_P, pt, len, out, out_len);
+}
+
+int aem_pwbox_open(const uint8_t *buf, size_t len, const char *pw, size_t pw_len, uint8_t *pt,
+		   size_t cap, size_t *pt_len)
+{
+	struct aem_pwbox b;
+	uint8_t key[AEM_AEAD_KEY_SIZE];
+	int err;
+
+	*pt_len = 0;
+	err = aem_pwbox_parse(buf, len, &b);
+	if (err)
+		return err;
+	if (b.ct_len > cap)
+		return AEM_TPM_E_INVAL;
+	err = derive(pw, pw_len, &b, key);
+	if (!err)
+		err = aem_aead_decrypt(key, buf, AEM_PWBOX_HEAD, b.ct, b.ct_len, b.nonce, b.tag, pt);
+	explicit_bzero(key, sizeof(key));
+	if (err == AEM_TPM_E_CRYPTO)
+		err = AEM_TPM_E_AUTH;
+	if (err) {
+		explicit_bzero(pt, cap);
+		return err;
+	}
+	*pt_len = b.ct_len;
+	return 0;
+}

@@ -1,0 +1,270 @@
+/* TPM 2.0 HMAC key objects: a TOTP/HOTP key that the TPM keeps and uses
+ * itself, so after enrolment the key never exists in host memory again.
+ *
+ * Create: a keyedHash object with the HMAC scheme (SHA-1 or SHA-256), the
+ * key imported as its sensitive data, authPolicy = PolicyPCR (+
+ * PolicyAuthValue with a PIN) computed offline from the expected values,
+ * fixedTPM|fixedParent|sign, no userWithAuth: only the policy can use it.
+ * TPM2_Create runs in a session salted with the SRK that encrypts the key on
+ * the wire (TPMA_SESSION_DECRYPT).
+ *
+ * HMAC: Load, a policy session salted with the SRK, PolicyPCR(,
+ * PolicyAuthValue), TPM2_HMAC with response encryption, FlushContext. A TPM
+ * whose PCRs differ refuses at PolicyPCR (TPM_RC_VALUE). */
+#include "tpm2_priv.h"
+#include "err.h"
+#include "policy.h"
+
+#include <string.h>
+#include <tss2/tss2_mu.h>
+
+#define HMAC_ATTRS (TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT | TPMA_OBJECT_SIGN_ENCRYPT)
+
+static int policy_for(const struct aem_pcr_values *v, int with_auth, uint8_t policy[AEM_POLICY_SIZE])
+{
+	int err;
+
+	aem_policy_init(policy);
+	err = aem_policy_pcr(policy, v);
+	if (!err && with_auth)
+		err = aem_policy_authvalue(policy);
+	return err;
+}
+
+static void hmac_template(TPM2B_PUBLIC *pub, enum aem_bank hash,
+			  const uint8_t policy[AEM_POLICY_SIZE])
+{
+	TPMT_PUBLIC *p = &pub->publicArea;
+
+	memset(pub, 0, sizeof(*pub));
+	p->type = TPM2_ALG_KEYEDHASH;
+	p->nameAlg = TPM2_ALG_SHA256;
+	p->objectAttributes = HMAC_ATTRS;
+	p->authPolicy.size = AEM_POLICY_SIZE;
+	memcpy(p->authPolicy.buffer, policy, AEM_POLICY_SIZE);
+	p->parameters.keyedHashDetail.scheme.scheme = TPM2_ALG_HMAC;
+	p->parameters.keyedHashDetail.scheme.details.hmac.hashAlg = (TPMI_ALG_HASH)hash;
+}
+
+static int store(const TPM2B_PUBLIC *pub, const TPM2B_PRIVATE *priv, struct aem_sealed *s)
+{
+	size_t off = 0;
+
+	if (Tss2_MU_TPM2B_PUBLIC_Marshal(pub, s->blob_pub, sizeof(s->blob_pub), &off))
+		return AEM_TPM_E_TPM;
+	s->blob_pub_len = off;
+	off = 0;
+	if (Tss2_MU_TPM2B_PRIVATE_Marshal(priv, s->blob_priv, sizeof(s->blob_priv), &off))
+		return AEM_TPM_E_TPM;
+	s->blob_priv_len = off;
+	return 0;
+}
+
+static int create(struct tpm2 *t, ESYS_TR srk, const TPM2B_SENSITIVE_CREATE *sens,
+		  const TPM2B_PUBLIC *tmpl, struct aem_sealed *s)
+{
+	TPM2B_DATA outside = { .size = 0 };
+	TPML_PCR_SELECTION none = { .count = 0 };
+	TPM2B_PRIVATE *priv = NULL;
+	TPM2B_PUBLIC *pub = NULL;
+	ESYS_TR sess;
+	TSS2_RC rc;
+	int err;
+
+	err = aem_tpm2_salted_session(t, srk, TPM2_SE_HMAC, &sess);
+	if (err)
+		return err;
+	Esys_TRSess_SetAttributes(t->esys, sess, TPMA_SESSION_DECRYPT, 0xff);
+	rc = Esys_Create(t->esys, srk, sess, ESYS_TR_NONE, ESYS_TR_NONE, sens, tmpl, &outside,
+			 &none, &priv, &pub, NULL, NULL, NULL);
+	if (rc != TSS2_RC_SUCCESS) {
+		Esys_FlushContext(t->esys, sess);
+		return aem_tpm2_fail(t, rc);
+	}
+	err = store(pub, priv, s);
+	Esys_Free(priv);
+	Esys_Free(pub);
+	return err;
+}
+
+int aem_tpm2_hmac_seal(void *impl, const struct aem_pcr_values *expect, const uint8_t *auth,
+		       size_t auth_len, enum aem_bank hash, const uint8_t *key, size_t key_len,
+		       struct aem_sealed *s)
+{
+	struct tpm2 *t = impl;
+	TPM2B_SENSITIVE_CREATE sens;
+	TPM2B_PUBLIC tmpl;
+	uint8_t policy[AEM_POLICY_SIZE];
+	ESYS_TR srk;
+	int err;
+
+	if ((hash != AEM_BANK_SHA1 && hash != AEM_BANK_SHA256) || key_len == 0 ||
+	    key_len > AEM_TPM_HMAC_KEY_MAX ||
+	    (auth && (auth_len == 0 || auth_len > sizeof(sens.sensitive.userAuth.buffer))))
+		return AEM_TPM_E_INVAL;
+	err = policy_for(expect, auth != NULL, policy);
+	if (err)
+		return err;
+	err = aem_tpm2_srk_get(t, 1, &srk);
+	if (err)
+		return err;
+	hmac_template(&tmpl, hash, policy);
+	memset(&sens, 0, sizeof(sens));
+	if (auth) {
+		sens.sensitive.userAuth.size = (UINT16)auth_len;
+		memcpy(sens.sensitive.userAuth.buffer, auth, auth_len);
+	}
+	sens.sensitive.data.size = (UINT16)key_len;
+	memcpy(sens.sensitive.data.buffer, key, key_len);
+	err = create(t, srk, &sens, &tmpl, s);
+	explicit_bzero(&sens, sizeof(sens));
+	Esys_TR_Close(t->esys, &srk);
+	if (err)
+		return err;
+	s->family = AEM_FAMILY_TPM20;
+	memcpy(s->policy, policy, AEM_POLICY_SIZE);
+	s->policy_len = AEM_POLICY_SIZE;
+	return 0;
+}
+
+/* Unmarshal and check before any TPM command: an HMAC key of ours whose
+ * authPolicy is the one recomputed from the file's expected values. */
+static int load_blobs(const struct aem_sealed *s, TPM2B_PUBLIC *pub, TPM2B_PRIVATE *priv)
+{
+	const TPMT_PUBLIC *p = &pub->publicArea;
+	uint8_t policy[AEM_POLICY_SIZE];
+	size_t off = 0;
+
+	memset(pub, 0, sizeof(*pub));
+	memset(priv, 0, sizeof(*priv));
+	if (Tss2_MU_TPM2B_PUBLIC_Unmarshal(s->blob_pub, s->blob_pub_len, &off, pub) ||
+	    off != s->blob_pub_len)
+		return AEM_TPM_E_FORMAT;
+	off = 0;
+	if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(s->blob_priv, s->blob_priv_len, &off, priv) ||
+	    off != s->blob_priv_len)
+		return AEM_TPM_E_FORMAT;
+	if (p->type != TPM2_ALG_KEYEDHASH || p->objectAttributes != HMAC_ATTRS ||
+	    p->parameters.keyedHashDetail.scheme.scheme != TPM2_ALG_HMAC)
+		return AEM_TPM_E_FORMAT;
+	if (policy_for(&s->expect, !!(s->flags & AEM_SEALED_F_PIN), policy))
+		return AEM_TPM_E_FORMAT;
+	if (s->policy_len != AEM_POLICY_SIZE || memcmp(policy, s->policy, AEM_POLICY_SIZE) ||
+	    p->authPolicy.size != AEM_POLICY_SIZE ||
+	    memcmp(policy, p->authPolicy.buffer, AEM_POLICY_SIZE))
+		return AEM_TPM_E_CRYPTO;
+	return 0;
+}
+
+static int policy_session(struct tpm2 *t, ESYS_TR sess, const struct aem_sealed *s)
+{
+	const struct aem_pcr_values *v = &s->expect;
+	uint8_t cat[AEM_PCR_COUNT * AEM_MAX_DIGEST];
+	size_t n = 0, dsize = aem_bank_size(v->bank);
+	TPML_PCR_SELECTION sel;
+	TPM2B_DIGEST digest = { .size = 32 };
+	TSS2_RC rc;
+
+	for (unsigned i = 0; i < AEM_PCR_COUNT; i++)
+		if (aem_pcr_mask_has(v->mask, i)) {
+			memcpy(cat + n, v->v[i], dsize);
+			n += dsize;
+		}
+	if (aem_hash(AEM_BANK_SHA256, cat, n, digest.buffer))
+		return AEM_TPM_E_CRYPTO;
+	aem_tpm2_selection(&sel, v->bank, v->mask);
+	rc = Esys_PolicyPCR(t->esys, sess, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &digest, &sel);
+	if (aem_tpm2_rc_base(rc) == TPM2_RC_VALUE) {
+		t->last_rc = rc;
+		return AEM_TPM_E_PCR_MISMATCH;
+	}
+	if (rc == TSS2_RC_SUCCESS && (s->flags & AEM_SEALED_F_PIN))
+		rc = Esys_PolicyAuthValue(t->esys, sess, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE);
+	return aem_tpm2_fail(t, rc);
+}
+
+static int run_hmac(struct tpm2 *t, ESYS_TR obj, ESYS_TR sess, const uint8_t *msg,
+		    size_t msg_len, uint8_t *mac, size_t *mac_len)
+{
+	TPM2B_MAX_BUFFER in = { .size = (UINT16)msg_len };
+	TPM2B_DIGEST *out = NULL;
+	TSS2_RC rc;
+	int err = 0;
+
+	memcpy(in.buffer, msg, msg_len);
+	Esys_TRSess_SetAttributes(t->esys, sess, TPMA_SESSION_ENCRYPT, 0xff);
+	rc = Esys_HMAC(t->esys, obj, sess, ESYS_TR_NONE, ESYS_TR_NONE, &in, TPM2_ALG_NULL, &out);
+	if (rc != TSS2_RC_SUCCESS) {
+		err = aem_tpm2_fail(t, rc);
+		if (err == AEM_TPM_E_POLICY)
+			err = AEM_TPM_E_PCR_MISMATCH; /* PCRs changed after PolicyPCR */
+		Esys_FlushContext(t->esys, sess);
+		return err;
+	}
+	if (out->size == 0 || out->size > AEM_MAX_DIGEST) {
+		err = AEM_TPM_E_TPM;
+	} else {
+		memcpy(mac, out->buffer, out->size);
+		*mac_len = out->size;
+	}
+	Esys_Free(out);
+	return err;
+}
+
+static int load_and_hmac(struct tpm2 *t, ESYS_TR srk, ESYS_TR sess, const TPM2B_PUBLIC *pub,
+			 const TPM2B_PRIVATE *priv, const uint8_t *auth, size_t auth_len,
+			 const uint8_t *msg, size_t msg_len, uint8_t *mac, size_t *mac_len)
+{
+	TPM2B_AUTH a = { .size = 0 };
+	ESYS_TR obj;
+	TSS2_RC rc;
+	int err;
+
+	rc = Esys_Load(t->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, priv, pub, &obj);
+	if (rc != TSS2_RC_SUCCESS) {
+		Esys_FlushContext(t->esys, sess);
+		return aem_tpm2_fail(t, rc);
+	}
+	if (auth) {
+		a.size = (UINT16)auth_len;
+		memcpy(a.buffer, auth, auth_len);
+		Esys_TR_SetAuth(t->esys, obj, &a);
+		explicit_bzero(&a, sizeof(a));
+	}
+	err = run_hmac(t, obj, sess, msg, msg_len, mac, mac_len);
+	Esys_FlushContext(t->esys, obj);
+	return err;
+}
+
+int aem_tpm2_hmac(void *impl, const struct aem_sealed *s, const uint8_t *auth, size_t auth_len,
+		  const uint8_t *msg, size_t msg_len, uint8_t *mac, size_t *mac_len)
+{
+	struct tpm2 *t = impl;
+	TPM2B_PUBLIC pub;
+	TPM2B_PRIVATE priv;
+	ESYS_TR srk, sess;
+	int err;
+
+	*mac_len = 0;
+	if (!!(s->flags & AEM_SEALED_F_PIN) != (auth != NULL) ||
+	    (auth && (auth_len == 0 || auth_len > sizeof(((TPM2B_AUTH *)0)->buffer))) ||
+	    msg_len > sizeof(((TPM2B_MAX_BUFFER *)0)->buffer))
+		return AEM_TPM_E_INVAL;
+	err = load_blobs(s, &pub, &priv);
+	if (err)
+		return err;
+	err = aem_tpm2_srk_get(t, 0, &srk);
+	if (err)
+		return err;
+	err = aem_tpm2_salted_session(t, srk, TPM2_SE_POLICY, &sess);
+	if (!err) {
+		err = policy_session(t, sess, s);
+		if (err)
+			Esys_FlushContext(t->esys, sess);
+		else
+			err = load_and_hmac(t, srk, sess, &pub, &priv, auth, auth_len, msg, msg_len,
+					    mac, mac_len);
+	}
+	Esys_TR_Close(t->esys, &srk);
+	return err;
+}
