@@ -4,6 +4,7 @@
 #include "exitcode.h"
 #include "err.h"
 #include "seal.h"
+#include "sealopts.h"
 #include "tpm12.h"
 #include "values.h"
 #include "diagnose.h"
@@ -330,15 +331,15 @@ int cmd_seal(int argc, char **argv)
 	}
 	if (len)
 		mlock(pt, len); /* best effort: keep the secret out of swap */
-	err = aem_tpm_open(o.tcti, &t);
+	err = aem_cli_tpm_open(o.tcti, "aem seal", &t);
 	if (!err)
 		family_defaults(t, &o);
 	if (!err)
 		err = seal_with(t, &o, pt, len);
 	if (!err)
 		write_sidecar(&o, o.nlogs || o.live ? &log : NULL);
-	if (err && err != AEM_TPM_E_UNMEASURED) {
-		const char *d = t ? aem_tpm_last_detail(t) : "";
+	if (err && t && err != AEM_TPM_E_UNMEASURED) { /* a failed open was reported */
+		const char *d = aem_tpm_last_detail(t);
 		fprintf(stderr, "aem seal: %s%s%s\n", aem_tpm_strerror(err), *d ? ": " : "", d);
 	}
 	aem_tpm_close(t);

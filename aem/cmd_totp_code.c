@@ -52,11 +52,9 @@ static int open_all(struct aem_totp_opts *o, struct aem_totp_file *f, struct aem
 	*t = NULL;
 	if (load_file(o->in ? o->in : aem_totp_default_path(def, sizeof(def)), f))
 		return AEM_EXIT_INPUT;
-	err = aem_tpm_open(o->so.tcti, t);
-	if (err) {
-		aem_report_tpm_error(NULL, err, WHO);
+	err = aem_cli_tpm_open(o->so.tcti, WHO, t);
+	if (err)
 		return aem_exit_from_tpm(err);
-	}
 	if ((f->sealed.flags & AEM_SEALED_F_PIN) &&
 	    (pin_len = aem_read_pin("TOTP PIN: ", 0, pin, sizeof(pin))) < 0)
 		return fprintf(stderr, WHO ": no PIN given\n"), AEM_EXIT_AUTH;

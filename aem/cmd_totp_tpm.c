@@ -359,12 +359,10 @@ static int write_recovery(const char *path, const char *uri)
 
 static int open_tpm(struct aem_totp_opts *o, struct aem_tpm **t)
 {
-	int err = aem_tpm_open(o->so.tcti, t);
+	int err = aem_cli_tpm_open(o->so.tcti, WHO, t);
 
-	if (err) {
-		aem_report_tpm_error(NULL, err, WHO);
+	if (err)
 		return aem_exit_from_tpm(err);
-	}
 	aem_sealopts_defaults(&o->so, *t);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include "exitcode.h"
 #include "err.h"
 #include "seal.h"
+#include "sealopts.h"
 #include "tpm12.h"
 #include "diagnose.h"
 #include "evlog.h"
@@ -138,8 +139,12 @@ static void report_auth(struct aem_tpm *t, int err)
 		return;
 	}
 	if (err == AEM_TPM_E_LOCKOUT || da.in_lockout) {
-		fprintf(stderr, "aem unseal: %s (one failure is forgotten every %u s)\n",
-			aem_tpm_strerror(AEM_TPM_E_LOCKOUT), da.recovery_s);
+		if (da.recovery_s) /* TPM 2.0: failures decay one by one */
+			fprintf(stderr, "aem unseal: %s (one failure is forgotten every %u s)\n",
+				aem_tpm_strerror(AEM_TPM_E_LOCKOUT), da.recovery_s);
+		else /* TPM 1.2: the lock runs out, or the owner resets it */
+			fprintf(stderr, "aem unseal: %s (%u s left)\n",
+				aem_tpm_strerror(AEM_TPM_E_LOCKOUT), da.lockout_left_s);
 		return;
 	}
 	fprintf(stderr, "aem unseal: wrong PIN: %u tries left before the TPM locks out\n",
@@ -251,10 +256,8 @@ int cmd_unseal(int argc, char **argv)
 		fprintf(stderr, "aem unseal: %s: %s\n", in, aem_tpm_strerror(err));
 		return err == AEM_TPM_E_IO ? AEM_EXIT_INPUT : aem_exit_from_tpm(err);
 	}
-	err = aem_tpm_open(tcti, &t);
-	if (err)
-		fprintf(stderr, "aem unseal: %s\n", aem_tpm_strerror(err));
-	else
+	err = aem_cli_tpm_open(tcti, "aem unseal", &t);
+	if (!err)
 		err = unseal_to(t, &s, out, in, &src);
 	aem_tpm_close(t);
 	aem_sealed_free(&s);

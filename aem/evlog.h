@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "pcr.h"
+#include "rd.h"
 
 #define AEM_EVLOG_MAX_BANKS 4
 /* Caps against hostile inputs (a real TXT log holds a few dozen events of < 4 KiB). */
@@ -49,22 +50,6 @@ struct aem_evlog {
 	struct aem_event *ev;
 };
 
-/* Bounds-checked little-endian reader over untrusted bytes. Every get fails (returns -1,
- * and sets err so later reads fail too) instead of reading past the end. */
-struct aem_rd {
-	const uint8_t *p;
-	size_t len, off;
-	bool err;
-};
-void aem_rd_init(struct aem_rd *r, const uint8_t *buf, size_t len);
-int aem_rd_u8(struct aem_rd *r, uint8_t *v);
-int aem_rd_u16(struct aem_rd *r, uint16_t *v);
-int aem_rd_u32(struct aem_rd *r, uint32_t *v);
-int aem_rd_u64(struct aem_rd *r, uint64_t *v);
-int aem_rd_bytes(struct aem_rd *r, void *out, size_t n);     /* out may be NULL: skip */
-/* Point at the next n bytes without copying them; NULL when fewer remain. */
-const uint8_t *aem_rd_view(struct aem_rd *r, size_t n);
-size_t aem_rd_left(const struct aem_rd *r);
 
 /* Detect the family and parse. A log must start empty (zero-initialised) and be freed
  * with aem_evlog_free, also after a failure. */

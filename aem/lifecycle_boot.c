@@ -132,16 +132,15 @@ static int unseal_file(struct aem_lc *lc, const char *path, struct aem_sealed *s
 	return rc;
 }
 
-/* "secret.sealed: <why> (PCR 13 differs); " */
-static void note_failure(char *out, size_t len, const char *file, int rc, aem_pcr_mask differ)
+/* "secret.sealed: <why> (PCR 13 differs)", after a "; " when notes precede it. */
+static void note_failure(char *out, size_t len, bool first, const char *file, int rc,
+			 aem_pcr_mask differ)
 {
-	int n = snprintf(out, len, "%s: %s", file, aem_tpm_strerror(rc));
+	int n = snprintf(out, len, "%s%s: %s", first ? "" : "; ", file, aem_tpm_strerror(rc));
 
 	for (unsigned i = 0; i < AEM_PCR_COUNT && n > 0 && (size_t)n < len; i++)
 		if (aem_pcr_mask_has(differ, i))
 			n += snprintf(out + n, len - (size_t)n, " (PCR %u differs)", i);
-	if (n > 0 && (size_t)n < len)
-		snprintf(out + n, len - (size_t)n, "; ");
 }
 
 /* Try one candidate; 0 when it unseals and its token is fresh. */
@@ -163,14 +162,14 @@ static int try_candidate(struct aem_lc *lc, const char *root, enum aem_sealed_wh
 	if (!rc)
 		rc = aem_lc_slot_read(lc, b->bundle.slot, slot, NULL);
 	if (!rc && slot->revoked)
-		rc = AEM_TPM_E_AUTH, snprintf(notes + used, nlen - used, "%s: this media was revoked; ",
-					      which_name[w]);
+		rc = AEM_TPM_E_AUTH, snprintf(notes + used, nlen - used, "%s%s: this media was revoked",
+					      used ? "; " : "", which_name[w]);
 	else if (!rc && (b->match = aem_fresh_match(slot, b->bundle.token)) == AEM_FRESH_NONE)
 		rc = AEM_TPM_E_AUTH, snprintf(notes + used, nlen - used,
-					      "%s: stale freshness token (an old copy of the media?); ",
-					      which_name[w]);
+					      "%s%s: stale freshness token (an old copy of the media?)",
+					      used ? "; " : "", which_name[w]);
 	else if (rc)
-		note_failure(notes + used, nlen - used, which_name[w], rc, differ);
+		note_failure(notes + used, nlen - used, used == 0, which_name[w], rc, differ);
 	if (rc && b->payload) {
 		aem_buf_free(b->payload, b->payload_len);
 		b->payload = NULL;

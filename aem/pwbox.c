@@ -3,39 +3,11 @@
 #include "aead.h"
 #include "err.h"
 #include "kdf.h"
+#include "rd.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/rand.h>
-
-struct rd {
-	const uint8_t *p;
-	size_t len, off;
-};
-
-static int rd_bytes(struct rd *r, void *out, size_t n)
-{
-	if (n > r->len - r->off)
-		return 0;
-	memcpy(out, r->p + r->off, n);
-	r->off += n;
-	return 1;
-}
-
-static int rd_u8(struct rd *r, uint8_t *v)
-{
-	return rd_bytes(r, v, 1);
-}
-
-static int rd_u32(struct rd *r, uint32_t *v)
-{
-	uint8_t b[4];
-
-	if (!rd_bytes(r, b, 4))
-		return 0;
-	*v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-	return 1;
-}
 
 static int kdf_ok(unsigned log2n, unsigned r, unsigned p)
 {
@@ -46,26 +18,27 @@ static int kdf_ok(unsigned log2n, unsigned r, unsigned p)
 
 int aem_pwbox_parse(const uint8_t *buf, size_t len, struct aem_pwbox *out)
 {
-	struct rd r = { buf, len, 0 };
+	struct aem_rd r;
 	uint8_t magic[AEM_PWBOX_MAGIC_SIZE], version, kdf, reserved;
 	uint32_t ct_len;
 
 	memset(out, 0, sizeof(*out));
-	if (!buf || !rd_bytes(&r, magic, sizeof(magic)) ||
+	aem_rd_init(&r, buf, len);
+	if (!buf || aem_rd_bytes(&r, magic, sizeof(magic)) ||
 	    memcmp(magic, AEM_PWBOX_MAGIC, AEM_PWBOX_MAGIC_SIZE))
 		return AEM_TPM_E_NOT_AEM;
-	if (!rd_u8(&r, &version))
+	if (aem_rd_u8(&r, &version))
 		return AEM_TPM_E_FORMAT;
 	if (version != AEM_PWBOX_VERSION)
 		return AEM_TPM_E_VERSION;
-	if (!rd_u8(&r, &kdf) || !rd_u8(&r, &out->log2n) || !rd_u8(&r, &out->r) ||
-	    !rd_u8(&r, &out->p) || !rd_u8(&r, &reserved) || !rd_bytes(&r, out->salt, 16) ||
-	    !rd_bytes(&r, out->nonce, 12) || !rd_bytes(&r, out->tag, 16) || !rd_u32(&r, &ct_len))
+	if (aem_rd_u8(&r, &kdf) || aem_rd_u8(&r, &out->log2n) || aem_rd_u8(&r, &out->r) ||
+	    aem_rd_u8(&r, &out->p) || aem_rd_u8(&r, &reserved) || aem_rd_bytes(&r, out->salt, 16) ||
+	    aem_rd_bytes(&r, out->nonce, 12) || aem_rd_bytes(&r, out->tag, 16) || aem_rd_be32(&r, &ct_len))
 		return AEM_TPM_E_FORMAT;
 	if (kdf != AEM_KDF_SCRYPT || reserved || !kdf_ok(out->log2n, out->r, out->p) ||
-	    ct_len == 0 || ct_len > AEM_PWBOX_MAX_DATA || ct_len != len - r.off)
+	    ct_len == 0 || ct_len > AEM_PWBOX_MAX_DATA || ct_len != aem_rd_left(&r))
 		return AEM_TPM_E_FORMAT;
-	out->ct = buf + r.off;
+	out->ct = aem_rd_view(&r, ct_len);
 	out->ct_len = ct_len;
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* Shared front-end pieces of the verbs that seal their own objects (sealopts.h). */
 #include "sealopts.h"
+#include "cmd.h"
 #include "err.h"
 #include "seal.h"
 #include "tpm12.h"
@@ -193,7 +194,18 @@ int aem_ask_password(const char *env, const char *prompt, int confirm, char *buf
 
 void aem_report_tpm_error(struct aem_tpm *t, int err, const char *who)
 {
-	const char *d = t ? aem_tpm_last_detail(t) : "";
+	const char *d = aem_tpm_last_detail(t); /* t NULL: why the last open failed */
 
 	fprintf(stderr, "%s: %s%s%s\n", who, aem_tpm_strerror(err), *d ? ": " : "", d);
+}
+
+int aem_cli_tpm_open(const char *tcti, const char *who, struct aem_tpm **t)
+{
+	int err;
+
+	aem_tpm12_set_srk_prompt(aem_srk_prompt);
+	err = aem_tpm_open(tcti, t);
+	if (err)
+		aem_report_tpm_error(NULL, err, who);
+	return err;
 }

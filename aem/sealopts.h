@@ -50,5 +50,9 @@ void aem_report_pcr_mismatch(struct aem_tpm *t, const struct aem_pcr_values *exp
 int aem_ask_password(const char *env, const char *prompt, int confirm, char *buf, size_t len);
 /* Print "who: <sentence>[: <TPM detail>]" for an AEM_TPM_E_* code. */
 void aem_report_tpm_error(struct aem_tpm *t, int err, const char *who);
+/* Open the TPM for a verb (who: "aem seal" ...): the TPM 1.2 SRK password may be
+ * asked on the terminal; a failure is reported with why the open failed.
+ * Returns 0 or an AEM_TPM_E_* code; *t is NULL on failure. */
+int aem_cli_tpm_open(const char *tcti, const char *who, struct aem_tpm **t);
 
 #endif

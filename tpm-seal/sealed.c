@@ -1,6 +1,7 @@
 /* Sealed-file format v1 and the file helpers. Byte layout and the rules
  * behind each check: docs/sealed-format.md. */
 #include "sealed.h"
+#include "rd.h"
 #include "err.h"
 #include "kdf.h"
 
@@ -20,54 +21,15 @@
 
 /* ---- bounds-checked reader and writer ---- */
 
-struct rd {
-	const uint8_t *p;
-	size_t len, off;
-};
-
-static bool rd_bytes(struct rd *r, void *dst, size_t n)
-{
-	if (n > r->len - r->off)
-		return false;
-	memcpy(dst, r->p + r->off, n);
-	r->off += n;
-	return true;
-}
-
-static bool rd_u8(struct rd *r, uint8_t *v)
-{
-	return rd_bytes(r, v, 1);
-}
-
-static bool rd_u16(struct rd *r, uint16_t *v)
-{
-	uint8_t b[2];
-
-	if (!rd_bytes(r, b, 2))
-		return false;
-	*v = (uint16_t)(b[0] << 8 | b[1]);
-	return true;
-}
-
-static bool rd_u32(struct rd *r, uint32_t *v)
-{
-	uint8_t b[4];
-
-	if (!rd_bytes(r, b, 4))
-		return false;
-	*v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-	return true;
-}
-
-/* A length field followed by that many bytes into dst (capacity cap). */
-static bool rd_blob16(struct rd *r, uint8_t *dst, size_t cap, size_t *out_len)
+/* A big-endian u16 length, then that many bytes into dst (capacity cap). */
+static int rd_blob16(struct aem_rd *r, uint8_t *dst, size_t cap, size_t *out_len)
 {
 	uint16_t n;
 
-	if (!rd_u16(r, &n) || n > cap || !rd_bytes(r, dst, n))
-		return false;
+	if (aem_rd_be16(r, &n) || n > cap || aem_rd_bytes(r, dst, n))
+		return -1;
 	*out_len = n;
-	return true;
+	return 0;
 }
 
 struct wr {
@@ -220,19 +182,19 @@ int aem_sealed_aad(const struct aem_sealed *s, uint8_t **buf, size_t *len)
 /* ---- parse ---- */
 
 /* magic, version; the rest of the fixed head. Distinguishes the three errors. */
-static int parse_head(struct rd *r, struct aem_sealed *out)
+static int parse_head(struct aem_rd *r, struct aem_sealed *out)
 {
 	uint8_t magic[AEM_SEALED_MAGIC_SIZE], fam, kdf[4], want_kdf[4], reserved;
 	uint16_t version, bank;
 
-	if (!rd_bytes(r, magic, sizeof(magic)) || memcmp(magic, AEM_SEALED_MAGIC, sizeof(magic)))
+	if (aem_rd_bytes(r, magic, sizeof(magic)) || memcmp(magic, AEM_SEALED_MAGIC, sizeof(magic)))
 		return AEM_TPM_E_NOT_AEM;
-	if (!rd_u16(r, &version))
+	if (aem_rd_be16(r, &version))
 		return AEM_TPM_E_FORMAT;
 	if (version != AEM_SEALED_VERSION)
 		return AEM_TPM_E_VERSION;
-	if (!rd_u8(r, &fam) || !rd_bytes(r, kdf, 4) || !rd_u8(r, &reserved) ||
-	    !rd_u32(r, &out->flags) || !rd_u16(r, &bank) || !rd_u32(r, &out->expect.mask))
+	if (aem_rd_u8(r, &fam) || aem_rd_bytes(r, kdf, 4) || aem_rd_u8(r, &reserved) ||
+	    aem_rd_be32(r, &out->flags) || aem_rd_be16(r, &bank) || aem_rd_be32(r, &out->expect.mask))
 		return AEM_TPM_E_FORMAT;
 	out->family = (enum aem_family)fam;
 	out->expect.bank = aem_bank_from_alg(bank);
@@ -242,7 +204,7 @@ static int parse_head(struct rd *r, struct aem_sealed *out)
 	return 0;
 }
 
-static int parse_body(struct rd *r, struct aem_sealed *out)
+static int parse_body(struct aem_rd *r, struct aem_sealed *out)
 {
 	size_t dsize = aem_bank_size(out->expect.bank);
 	uint32_t ct_len;
@@ -251,17 +213,17 @@ static int parse_body(struct rd *r, struct aem_sealed *out)
 	if (!dsize || out->expect.mask == 0 || out->expect.mask >> AEM_PCR_COUNT)
 		return AEM_TPM_E_FORMAT;
 	for (unsigned i = 0; i < AEM_PCR_COUNT; i++)
-		if (aem_pcr_mask_has(out->expect.mask, i) && !rd_bytes(r, out->expect.v[i], dsize))
+		if (aem_pcr_mask_has(out->expect.mask, i) && aem_rd_bytes(r, out->expect.v[i], dsize))
 			return AEM_TPM_E_FORMAT;
-	if (!rd_blob16(r, out->policy, sizeof(out->policy), &out->policy_len) ||
-	    !rd_bytes(r, out->pin_salt, sizeof(out->pin_salt)) ||
-	    !rd_blob16(r, out->blob_pub, sizeof(out->blob_pub), &out->blob_pub_len) ||
-	    !rd_blob16(r, out->blob_priv, sizeof(out->blob_priv), &out->blob_priv_len) ||
-	    !rd_bytes(r, out->nonce, sizeof(out->nonce)) || !rd_bytes(r, out->tag, sizeof(out->tag)) ||
-	    !rd_u32(r, &ct_len))
+	if (rd_blob16(r, out->policy, sizeof(out->policy), &out->policy_len) ||
+	    aem_rd_bytes(r, out->pin_salt, sizeof(out->pin_salt)) ||
+	    rd_blob16(r, out->blob_pub, sizeof(out->blob_pub), &out->blob_pub_len) ||
+	    rd_blob16(r, out->blob_priv, sizeof(out->blob_priv), &out->blob_priv_len) ||
+	    aem_rd_bytes(r, out->nonce, sizeof(out->nonce)) || aem_rd_bytes(r, out->tag, sizeof(out->tag)) ||
+	    aem_rd_be32(r, &ct_len))
 		return AEM_TPM_E_FORMAT;
 	/* The length must fit the bytes left, exactly: no trailing data. */
-	if (ct_len > AEM_SEALED_MAX_PAYLOAD || ct_len != r->len - r->off)
+	if (ct_len > AEM_SEALED_MAX_PAYLOAD || ct_len != aem_rd_left(r))
 		return AEM_TPM_E_FORMAT;
 	if (!(out->flags & AEM_SEALED_F_PIN) &&
 	    !aem_all_bytes(out->pin_salt, sizeof(out->pin_salt), 0))
@@ -270,7 +232,7 @@ static int parse_body(struct rd *r, struct aem_sealed *out)
 		out->ct = malloc(ct_len);
 		if (!out->ct)
 			return AEM_TPM_E_NOMEM;
-		rd_bytes(r, out->ct, ct_len);
+		aem_rd_bytes(r, out->ct, ct_len);
 	}
 	out->ct_len = ct_len;
 	return sealed_valid(out) ? 0 : AEM_TPM_E_FORMAT;
@@ -278,7 +240,7 @@ static int parse_body(struct rd *r, struct aem_sealed *out)
 
 int aem_sealed_parse(const uint8_t *buf, size_t len, struct aem_sealed *out)
 {
-	struct rd r = { buf, len, 0 };
+	struct aem_rd r;
 	int rc;
 
 	if (!out)
@@ -286,6 +248,7 @@ int aem_sealed_parse(const uint8_t *buf, size_t len, struct aem_sealed *out)
 	memset(out, 0, sizeof(*out));
 	if (!buf)
 		return len ? AEM_TPM_E_INVAL : AEM_TPM_E_NOT_AEM;
+	aem_rd_init(&r, buf, len);
 	rc = parse_head(&r, out);
 	if (!rc)
 		rc = parse_body(&r, out);

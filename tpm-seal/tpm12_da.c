@@ -11,6 +11,7 @@
  * question goes to tcsd through libtspi's RPC_GetTPMCapability, exported by
  * libtspi.so.1 but declared in no installed header. */
 #include "tpm12_priv.h"
+#include "rd.h"
 #include "err.h"
 
 #include <stdio.h>
@@ -24,29 +25,26 @@
 TSS_RESULT RPC_GetTPMCapability(TSS_HCONTEXT ctx, TPM_CAPABILITY_AREA area, UINT32 sub_len,
 				BYTE *sub, UINT32 *resp_len, BYTE **resp);
 
-struct rd {
-	const uint8_t *p;
-	size_t left;
-};
-
-static int rd_be(struct rd *r, size_t n, uint32_t *v)
+/* A big-endian unsigned of n (1, 2 or 4) bytes. */
+static int rd_be(struct aem_rd *r, size_t n, uint32_t *v)
 {
-	if (n > r->left)
+	const uint8_t *p = aem_rd_view(r, n);
+
+	if (!p)
 		return -1;
 	*v = 0;
 	for (size_t i = 0; i < n; i++)
-		*v = *v << 8 | r->p[i];
-	r->p += n;
-	r->left -= n;
+		*v = *v << 8 | p[i];
 	return 0;
 }
 
 int aem_tpm12_da_parse(const uint8_t *buf, size_t len, struct aem_tpm12_da_info *out)
 {
-	struct rd r = { buf, len };
+	struct aem_rd r;
 	uint32_t tag, state, count = 0, threshold = 0, atag, depend = 0, vlen;
 
 	memset(out, 0, sizeof(*out));
+	aem_rd_init(&r, buf, len);
 	if (rd_be(&r, 2, &tag) || (tag != TAG_DA_INFO && tag != TAG_DA_INFO_LIMITED) ||
 	    rd_be(&r, 1, &state))
 		return AEM_TPM_E_FORMAT;
@@ -58,7 +56,7 @@ int aem_tpm12_da_parse(const uint8_t *buf, size_t len, struct aem_tpm12_da_info 
 		return AEM_TPM_E_FORMAT;
 	/* The vendor data must fill the rest exactly: anything else is not a
 	 * DA info but a misread. */
-	if (rd_be(&r, 4, &vlen) || vlen != r.left || state > 1)
+	if (rd_be(&r, 4, &vlen) || vlen != aem_rd_left(&r) || state > 1)
 		return AEM_TPM_E_FORMAT;
 	out->limited = tag == TAG_DA_INFO_LIMITED;
 	out->locked = state == 1;
