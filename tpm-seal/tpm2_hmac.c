@@ -20,17 +20,6 @@
 
 #define HMAC_ATTRS (TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT | TPMA_OBJECT_SIGN_ENCRYPT)
 
-static int policy_for(const struct aem_pcr_values *v, int with_auth, uint8_t policy[AEM_POLICY_SIZE])
-{
-	int err;
-
-	aem_policy_init(policy);
-	err = aem_policy_pcr(policy, v);
-	if (!err && with_auth)
-		err = aem_policy_authvalue(policy);
-	return err;
-}
-
 static void hmac_template(TPM2B_PUBLIC *pub, enum aem_bank hash,
 			  const uint8_t policy[AEM_POLICY_SIZE])
 {
@@ -44,47 +33,6 @@ static void hmac_template(TPM2B_PUBLIC *pub, enum aem_bank hash,
 	memcpy(p->authPolicy.buffer, policy, AEM_POLICY_SIZE);
 	p->parameters.keyedHashDetail.scheme.scheme = TPM2_ALG_HMAC;
 	p->parameters.keyedHashDetail.scheme.details.hmac.hashAlg = (TPMI_ALG_HASH)hash;
-}
-
-static int store(const TPM2B_PUBLIC *pub, const TPM2B_PRIVATE *priv, struct aem_sealed *s)
-{
-	size_t off = 0;
-
-	if (Tss2_MU_TPM2B_PUBLIC_Marshal(pub, s->blob_pub, sizeof(s->blob_pub), &off))
-		return AEM_TPM_E_TPM;
-	s->blob_pub_len = off;
-	off = 0;
-	if (Tss2_MU_TPM2B_PRIVATE_Marshal(priv, s->blob_priv, sizeof(s->blob_priv), &off))
-		return AEM_TPM_E_TPM;
-	s->blob_priv_len = off;
-	return 0;
-}
-
-static int create(struct tpm2 *t, ESYS_TR srk, const TPM2B_SENSITIVE_CREATE *sens,
-		  const TPM2B_PUBLIC *tmpl, struct aem_sealed *s)
-{
-	TPM2B_DATA outside = { .size = 0 };
-	TPML_PCR_SELECTION none = { .count = 0 };
-	TPM2B_PRIVATE *priv = NULL;
-	TPM2B_PUBLIC *pub = NULL;
-	ESYS_TR sess;
-	TSS2_RC rc;
-	int err;
-
-	err = aem_tpm2_salted_session(t, srk, TPM2_SE_HMAC, &sess);
-	if (err)
-		return err;
-	Esys_TRSess_SetAttributes(t->esys, sess, TPMA_SESSION_DECRYPT, 0xff);
-	rc = Esys_Create(t->esys, srk, sess, ESYS_TR_NONE, ESYS_TR_NONE, sens, tmpl, &outside,
-			 &none, &priv, &pub, NULL, NULL, NULL);
-	if (rc != TSS2_RC_SUCCESS) {
-		Esys_FlushContext(t->esys, sess);
-		return aem_tpm2_fail(t, rc);
-	}
-	err = store(pub, priv, s);
-	Esys_Free(priv);
-	Esys_Free(pub);
-	return err;
 }
 
 int aem_tpm2_hmac_seal(void *impl, const struct aem_pcr_values *expect, const uint8_t *auth,
@@ -102,7 +50,7 @@ int aem_tpm2_hmac_seal(void *impl, const struct aem_pcr_values *expect, const ui
 	    key_len > AEM_TPM_HMAC_KEY_MAX ||
 	    (auth && (auth_len == 0 || auth_len > sizeof(sens.sensitive.userAuth.buffer))))
 		return AEM_TPM_E_INVAL;
-	err = policy_for(expect, auth != NULL, policy);
+	err = aem_tpm2_expected_policy(expect, auth != NULL, policy);
 	if (err)
 		return err;
 	err = aem_tpm2_srk_get(t, 1, &srk);
@@ -116,7 +64,7 @@ int aem_tpm2_hmac_seal(void *impl, const struct aem_pcr_values *expect, const ui
 	}
 	sens.sensitive.data.size = (UINT16)key_len;
 	memcpy(sens.sensitive.data.buffer, key, key_len);
-	err = create(t, srk, &sens, &tmpl, s);
+	err = aem_tpm2_create(t, srk, &sens, &tmpl, s);
 	explicit_bzero(&sens, sizeof(sens));
 	Esys_TR_Close(t->esys, &srk);
 	if (err)
@@ -127,60 +75,19 @@ int aem_tpm2_hmac_seal(void *impl, const struct aem_pcr_values *expect, const ui
 	return 0;
 }
 
-/* Unmarshal and check before any TPM command: an HMAC key of ours whose
- * authPolicy is the one recomputed from the file's expected values. */
+/* The sealed object's checks (aem_tpm2_load_blobs), and that it is an HMAC
+ * key of ours. */
 static int load_blobs(const struct aem_sealed *s, TPM2B_PUBLIC *pub, TPM2B_PRIVATE *priv)
 {
 	const TPMT_PUBLIC *p = &pub->publicArea;
-	uint8_t policy[AEM_POLICY_SIZE];
-	size_t off = 0;
+	int err = aem_tpm2_load_blobs(s, pub, priv);
 
-	memset(pub, 0, sizeof(*pub));
-	memset(priv, 0, sizeof(*priv));
-	if (Tss2_MU_TPM2B_PUBLIC_Unmarshal(s->blob_pub, s->blob_pub_len, &off, pub) ||
-	    off != s->blob_pub_len)
-		return AEM_TPM_E_FORMAT;
-	off = 0;
-	if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(s->blob_priv, s->blob_priv_len, &off, priv) ||
-	    off != s->blob_priv_len)
-		return AEM_TPM_E_FORMAT;
+	if (err)
+		return err;
 	if (p->type != TPM2_ALG_KEYEDHASH || p->objectAttributes != HMAC_ATTRS ||
 	    p->parameters.keyedHashDetail.scheme.scheme != TPM2_ALG_HMAC)
 		return AEM_TPM_E_FORMAT;
-	if (policy_for(&s->expect, !!(s->flags & AEM_SEALED_F_PIN), policy))
-		return AEM_TPM_E_FORMAT;
-	if (s->policy_len != AEM_POLICY_SIZE || memcmp(policy, s->policy, AEM_POLICY_SIZE) ||
-	    p->authPolicy.size != AEM_POLICY_SIZE ||
-	    memcmp(policy, p->authPolicy.buffer, AEM_POLICY_SIZE))
-		return AEM_TPM_E_CRYPTO;
 	return 0;
-}
-
-static int policy_session(struct tpm2 *t, ESYS_TR sess, const struct aem_sealed *s)
-{
-	const struct aem_pcr_values *v = &s->expect;
-	uint8_t cat[AEM_PCR_COUNT * AEM_MAX_DIGEST];
-	size_t n = 0, dsize = aem_bank_size(v->bank);
-	TPML_PCR_SELECTION sel;
-	TPM2B_DIGEST digest = { .size = 32 };
-	TSS2_RC rc;
-
-	for (unsigned i = 0; i < AEM_PCR_COUNT; i++)
-		if (aem_pcr_mask_has(v->mask, i)) {
-			memcpy(cat + n, v->v[i], dsize);
-			n += dsize;
-		}
-	if (aem_hash(AEM_BANK_SHA256, cat, n, digest.buffer))
-		return AEM_TPM_E_CRYPTO;
-	aem_tpm2_selection(&sel, v->bank, v->mask);
-	rc = Esys_PolicyPCR(t->esys, sess, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &digest, &sel);
-	if (aem_tpm2_rc_base(rc) == TPM2_RC_VALUE) {
-		t->last_rc = rc;
-		return AEM_TPM_E_PCR_MISMATCH;
-	}
-	if (rc == TSS2_RC_SUCCESS && (s->flags & AEM_SEALED_F_PIN))
-		rc = Esys_PolicyAuthValue(t->esys, sess, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE);
-	return aem_tpm2_fail(t, rc);
 }
 
 static int run_hmac(struct tpm2 *t, ESYS_TR obj, ESYS_TR sess, const uint8_t *msg,
@@ -258,7 +165,7 @@ int aem_tpm2_hmac(void *impl, const struct aem_sealed *s, const uint8_t *auth, s
 		return err;
 	err = aem_tpm2_salted_session(t, srk, TPM2_SE_POLICY, &sess);
 	if (!err) {
-		err = policy_session(t, sess, s);
+		err = aem_tpm2_run_policy(t, sess, s);
 		if (err)
 			Esys_FlushContext(t->esys, sess);
 		else

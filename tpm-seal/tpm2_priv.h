@@ -8,6 +8,7 @@
 #include <tss2/tss2_tctildr.h>
 
 #include "tpm.h"
+#include "policy.h"
 
 struct tpm2 {
 	TSS2_TCTI_CONTEXT *tcti;
@@ -39,5 +40,18 @@ int aem_tpm2_seal_key(void *impl, const struct aem_pcr_values *expect, const uin
 		  size_t auth_len, const uint8_t key[AEM_TPM_KEY_LEN], struct aem_sealed *s);
 int aem_tpm2_unseal_key(void *impl, const struct aem_sealed *s, const uint8_t *auth,
 		    size_t auth_len, uint8_t key[AEM_TPM_KEY_LEN]);
+
+/* tpm2_seal.c, shared with tpm2_hmac.c (both make PCR-policy objects under the SRK). */
+/* The object's policy digest for values v (and a PIN when with_auth). */
+int aem_tpm2_expected_policy(const struct aem_pcr_values *v, int with_auth,
+			     uint8_t policy[AEM_POLICY_SIZE]);
+/* TPM2_Create under srk in a salted session encrypting the sensitive part; blobs into s. */
+int aem_tpm2_create(struct tpm2 *t, ESYS_TR srk, const TPM2B_SENSITIVE_CREATE *sens,
+		    const TPM2B_PUBLIC *tmpl, struct aem_sealed *s);
+/* Unmarshal s's blobs; the policy recomputed from s's values must equal the stored one
+ * and the object's authPolicy (checked before any TPM command). */
+int aem_tpm2_load_blobs(const struct aem_sealed *s, TPM2B_PUBLIC *pub, TPM2B_PRIVATE *priv);
+/* PolicyPCR (+ PolicyAuthValue) in sess; AEM_TPM_E_PCR_MISMATCH when the PCRs differ. */
+int aem_tpm2_run_policy(struct tpm2 *t, ESYS_TR sess, const struct aem_sealed *s);
 
 #endif

@@ -35,7 +35,7 @@ static void sealed_template(TPM2B_PUBLIC *pub, const uint8_t policy[AEM_POLICY_S
 }
 
 /* The object's policy digest for values v (and a PIN when with_auth). */
-static int expected_policy(const struct aem_pcr_values *v, int with_auth,
+int aem_tpm2_expected_policy(const struct aem_pcr_values *v, int with_auth,
 			   uint8_t policy[AEM_POLICY_SIZE])
 {
 	int err;
@@ -61,7 +61,7 @@ static int store_blobs(const TPM2B_PUBLIC *pub, const TPM2B_PRIVATE *priv, struc
 	return 0;
 }
 
-static int create_sealed(struct tpm2 *t, ESYS_TR srk, TPM2B_SENSITIVE_CREATE *sens,
+int aem_tpm2_create(struct tpm2 *t, ESYS_TR srk, const TPM2B_SENSITIVE_CREATE *sens,
 			 const TPM2B_PUBLIC *tmpl, struct aem_sealed *s)
 {
 	TPM2B_DATA outside = { .size = 0 };
@@ -102,7 +102,7 @@ int aem_tpm2_seal_key(void *impl, const struct aem_pcr_values *expect, const uin
 
 	if (auth && (auth_len == 0 || auth_len > sizeof(sens.sensitive.userAuth.buffer)))
 		return AEM_TPM_E_INVAL;
-	err = expected_policy(expect, auth != NULL, policy);
+	err = aem_tpm2_expected_policy(expect, auth != NULL, policy);
 	if (err)
 		return err;
 	err = aem_tpm2_srk_get(t, 1, &srk);
@@ -116,7 +116,7 @@ int aem_tpm2_seal_key(void *impl, const struct aem_pcr_values *expect, const uin
 	}
 	sens.sensitive.data.size = AEM_TPM_KEY_LEN;
 	memcpy(sens.sensitive.data.buffer, key, AEM_TPM_KEY_LEN);
-	err = create_sealed(t, srk, &sens, &tmpl, s);
+	err = aem_tpm2_create(t, srk, &sens, &tmpl, s);
 	explicit_bzero(&sens, sizeof(sens));
 	Esys_TR_Close(t->esys, &srk);
 	if (err)
@@ -130,7 +130,7 @@ int aem_tpm2_seal_key(void *impl, const struct aem_pcr_values *expect, const uin
 /* Unmarshal the blobs and check, before any TPM command, that the policy
  * digest recomputed from the file's expected values equals both the stored
  * digest and the object's authPolicy: an edited file explains itself. */
-static int load_blobs(const struct aem_sealed *s, TPM2B_PUBLIC *pub, TPM2B_PRIVATE *priv)
+int aem_tpm2_load_blobs(const struct aem_sealed *s, TPM2B_PUBLIC *pub, TPM2B_PRIVATE *priv)
 {
 	uint8_t policy[AEM_POLICY_SIZE];
 	size_t off = 0;
@@ -145,7 +145,7 @@ static int load_blobs(const struct aem_sealed *s, TPM2B_PUBLIC *pub, TPM2B_PRIVA
 	if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(s->blob_priv, s->blob_priv_len, &off, priv) ||
 	    off != s->blob_priv_len)
 		return AEM_TPM_E_FORMAT;
-	err = expected_policy(&s->expect, !!(s->flags & AEM_SEALED_F_PIN), policy);
+	err = aem_tpm2_expected_policy(&s->expect, !!(s->flags & AEM_SEALED_F_PIN), policy);
 	if (err)
 		return AEM_TPM_E_FORMAT;
 	if (s->policy_len != AEM_POLICY_SIZE || memcmp(policy, s->policy, AEM_POLICY_SIZE) ||
@@ -157,7 +157,7 @@ static int load_blobs(const struct aem_sealed *s, TPM2B_PUBLIC *pub, TPM2B_PRIVA
 
 /* PolicyPCR with the expected digest: a TPM whose PCRs differ answers
  * TPM_RC_VALUE right here, before Load. */
-static int run_policy(struct tpm2 *t, ESYS_TR sess, const struct aem_sealed *s)
+int aem_tpm2_run_policy(struct tpm2 *t, ESYS_TR sess, const struct aem_sealed *s)
 {
 	const struct aem_pcr_values *v = &s->expect;
 	uint8_t cat[AEM_PCR_COUNT * AEM_MAX_DIGEST];
@@ -252,7 +252,7 @@ int aem_tpm2_unseal_key(void *impl, const struct aem_sealed *s, const uint8_t *a
 	if (!!(s->flags & AEM_SEALED_F_PIN) != (auth != NULL) ||
 	    (auth && (auth_len == 0 || auth_len > sizeof(((TPM2B_AUTH *)0)->buffer))))
 		return AEM_TPM_E_INVAL;
-	err = load_blobs(s, &pub, &priv);
+	err = aem_tpm2_load_blobs(s, &pub, &priv);
 	if (err)
 		return err;
 	err = aem_tpm2_srk_get(t, 0, &srk);
@@ -260,7 +260,7 @@ int aem_tpm2_unseal_key(void *impl, const struct aem_sealed *s, const uint8_t *a
 		return err;
 	err = aem_tpm2_salted_session(t, srk, TPM2_SE_POLICY, &sess);
 	if (!err) {
-		err = run_policy(t, sess, s);
+		err = aem_tpm2_run_policy(t, sess, s);
 		if (err)
 			Esys_FlushContext(t->esys, sess);
 		else

@@ -17,7 +17,7 @@
 static void need_cryptsetup(void)
 {
 	if (system("command -v cryptsetup >/dev/null 2>&1"))
-		skip();
+		fail_msg("cryptsetup is missing: run scripts/install-deps");
 }
 
 static void format(const char *img, const char *type)
