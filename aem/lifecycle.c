@@ -50,26 +50,12 @@ void aem_lc_close(struct aem_lc *lc)
 	lc->t = NULL;
 }
 
-static int sync_dir_of(const char *path)
-{
-	char tmp[PATHLEN];
-	int fd, rc;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	fd = open(dirname(tmp), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return AEM_TPM_E_IO;
-	rc = fsync(fd) ? AEM_TPM_E_IO : 0;
-	close(fd);
-	return rc;
-}
-
 /* rename, then make the rename itself durable. */
 static int commit_rename(const char *from, const char *to)
 {
 	if (rename(from, to))
 		return AEM_TPM_E_IO;
-	return sync_dir_of(to);
+	return aem_file_sync_dir(to);
 }
 
 static bool values_equal(const struct aem_pcr_values *a, const struct aem_pcr_values *b)

@@ -24,20 +24,6 @@
 static const char *const which_name[] = { "secret.sealed", "secret.next.sealed",
 					  "secret.new.sealed" };
 
-static int sync_parent(const char *path)
-{
-	char tmp[PATHLEN];
-	int fd, rc;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	fd = open(dirname(tmp), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return AEM_TPM_E_IO;
-	rc = fsync(fd) ? AEM_TPM_E_IO : 0;
-	close(fd);
-	return rc;
-}
-
 int aem_lc_id_read(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN])
 {
 	int rc = aem_tpm_nv_read(t, aem_fresh_id_index(aem_tpm_family(t)), id, AEM_TPM_ID_LEN);
@@ -224,7 +210,7 @@ static int rotate(struct aem_lc *lc, const char *root, struct aem_lc_boot *b,
 	rc = aem_fresh_rotate(slot, b->match, nb.token);
 	if (!rc && (rc = aem_lc_slot_write(lc, b->bundle.slot, slot)) != 0)
 		snprintf(b->rot_why, sizeof(b->rot_why), "TPM NV write failed: %s", aem_tpm_strerror(rc));
-	if (!rc && (rename(newp, curp) || sync_parent(curp)))
+	if (!rc && (rename(newp, curp) || aem_file_sync_dir(curp)))
 		rc = AEM_TPM_E_IO, snprintf(b->rot_why, sizeof(b->rot_why),
 					    "cannot rename %s: %s (it is used next boot)", newp,
 					    strerror(errno));
@@ -232,7 +218,7 @@ static int rotate(struct aem_lc *lc, const char *root, struct aem_lc_boot *b,
 		snprintf(b->rot_why, sizeof(b->rot_why), "cannot rename the sidecar of %s", newp);
 	/* A pending file whose hash left the slot can never be fresh again. */
 	if (!rc && !slot->has_next && (unlink(nextp) == 0 || errno == ENOENT)) {
-		sync_parent(nextp);
+		aem_file_sync_dir(nextp);
 		aem_lc_exp_remove(nextp);
 	}
 	explicit_bzero(&nb, sizeof(nb));

@@ -31,20 +31,6 @@ int aem_lc_exp_path(const char *sealed, char *out, size_t len)
 	return n < 0 || (size_t)n >= len ? AEM_TPM_E_INVAL : 0;
 }
 
-static int sync_parent(const char *path)
-{
-	char tmp[AEM_STATE_PATH_MAX + 16];
-	int fd, rc;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	fd = open(dirname(tmp), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return AEM_TPM_E_IO;
-	rc = fsync(fd) ? AEM_TPM_E_IO : 0;
-	close(fd);
-	return rc;
-}
-
 int aem_lc_exp_remove(const char *sealed)
 {
 	char p[AEM_STATE_PATH_MAX + 16];
@@ -53,7 +39,7 @@ int aem_lc_exp_remove(const char *sealed)
 		return AEM_TPM_E_INVAL;
 	if (unlink(p))
 		return errno == ENOENT ? 0 : AEM_TPM_E_IO;
-	return sync_parent(p);
+	return aem_file_sync_dir(p);
 }
 
 int aem_lc_exp_write(const char *sealed, const char *doc)
@@ -75,7 +61,7 @@ int aem_lc_exp_rename(const char *from, const char *to)
 		return AEM_TPM_E_INVAL;
 	if (rename(a, b))
 		return errno == ENOENT ? aem_lc_exp_remove(to) : AEM_TPM_E_IO;
-	return sync_parent(b);
+	return aem_file_sync_dir(b);
 }
 
 int aem_lc_exp_copy(const char *from, const char *to)

@@ -384,8 +384,7 @@ static int dir_of(const char *path, char *dir, size_t cap)
 	return 0;
 }
 
-/* fsync the directory so the rename itself survives a power cut. */
-static int sync_dir(const char *path)
+int aem_file_sync_dir(const char *path)
 {
 	char dir[PATH_MAX];
 	int fd, rc;
@@ -426,5 +425,5 @@ int aem_file_write_atomic(const char *path, const uint8_t *buf, size_t len, mode
 		unlink(tmp);
 		return rc;
 	}
-	return sync_dir(path);
+	return aem_file_sync_dir(path);
 }

@@ -67,6 +67,8 @@ int aem_file_read(const char *path, size_t max, uint8_t **buf, size_t *len);
  * the new content at every moment; the temp file is removed on failure.
  * "-" writes to stdout (not atomic). Returns 0 or AEM_TPM_E_IO / _INVAL. */
 int aem_file_write_atomic(const char *path, const uint8_t *buf, size_t len, mode_t mode);
+/* fsync the directory holding path, so a rename into it survives a power cut. */
+int aem_file_sync_dir(const char *path);
 /* explicit_bzero(buf, len) then free(buf); NULL is fine. */
 void aem_buf_free(uint8_t *buf, size_t len);
 
