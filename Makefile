@@ -81,12 +81,26 @@ $(BUILD)/libaem.a: $(AEM_OBJ)
 $(BUILD)/aem: $(BUILD)/obj/aem/main.o $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# The boot-path program: only the archive members it references are linked in;
-# the link map tells `make tcb` which project files those are.
+# The boot-path programs: aem-boot-tpm2 and aem-boot-tpm12 hold one TPM
+# family's backend each (the facade's backend list is compiled for that family
+# alone), aem-boot both, for initramfs images built where the family is not
+# known. Only the archive members a program references are linked in; the
+# link maps tell `make tcb` which project files those are. --as-needed keeps
+# the other family's TSS libraries out of the ELF dependencies dracut copies.
+BOOT_BIN := $(BUILD)/aem-boot $(BUILD)/aem-boot-tpm2 $(BUILD)/aem-boot-tpm12
+BOOT_LDFLAGS = $(LDFLAGS) -Wl,--as-needed -Wl,--gc-sections -Wl,-Map=$@.map
 ifneq ($(wildcard aem/boot_main.c),)
-all: $(BUILD)/aem-boot
+all: $(BOOT_BIN)
 $(BUILD)/aem-boot: $(BUILD)/obj/aem/boot_main.o $(LIBS)
-	$(CC) $(LDFLAGS) -Wl,--gc-sections -Wl,-Map=$@.map -o $@ $^ $(LDLIBS)
+	$(CC) $(BOOT_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/aem-boot-tpm%: $(BUILD)/obj/aem/boot_main.o $(BUILD)/obj/backends-tpm%.o $(LIBS)
+	$(CC) $(BOOT_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/obj/backends-tpm2.o: tpm-seal/tpm_backends.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -DAEM_BACKEND_ONLY=20 -MMD -MP -c -o $@ $<
+$(BUILD)/obj/backends-tpm12.o: tpm-seal/tpm_backends.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -DAEM_BACKEND_ONLY=12 -MMD -MP -c -o $@ $<
 endif
 
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIBS)
@@ -131,13 +145,13 @@ bench: deps
 	bench/run --build $(BUILD)
 
 # Lines of project C linked into the boot-path program (files it is built from).
-tcb: $(BUILD)/aem-boot
+tcb: $(BOOT_BIN)
 	@scripts/tcb-lines $(BUILD)
 
 install: all
 	install -D -m 0755 $(BUILD)/aem $(DESTDIR)$(PREFIX)/bin/aem
-	@if [ -x $(BUILD)/aem-boot ]; then \
-		install -D -m 0755 $(BUILD)/aem-boot $(DESTDIR)$(PREFIX)/lib/aem/aem-boot; fi
+	@for b in $(BOOT_BIN); do if [ -x $$b ]; then \
+		install -D -m 0755 $$b $(DESTDIR)$(PREFIX)/lib/aem/$${b##*/}; fi; done
 	install -d $(DESTDIR)$(DRACUT_MODULES)/90aem
 	install -m 0755 initramfs-hooks/dracut/90aem/* $(DESTDIR)$(DRACUT_MODULES)/90aem/
 	install -D -m 0755 initramfs-hooks/grub.d/19_linux_xen_tboot_aem $(DESTDIR)$(SYSCONFDIR)/grub.d/19_linux_xen_tboot_aem

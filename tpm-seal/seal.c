@@ -8,27 +8,6 @@
 #include <string.h>
 #include <openssl/rand.h>
 
-int aem_tpm_check_measured(const struct aem_pcr_values *v, unsigned *bad_pcr)
-{
-	size_t n = aem_bank_size(v->bank);
-
-	for (unsigned i = 0; i < AEM_PCR_COUNT; i++) {
-		int bad = 0;
-
-		if (!aem_pcr_mask_has(v->mask, i))
-			continue;
-		if (i >= 17 && i <= 22 && aem_all_bytes(v->v[i], n, 0xff))
-			bad = 1;
-		if ((i == 17 || i == 18 || i == 13) && aem_all_bytes(v->v[i], n, 0x00))
-			bad = 1;
-		if (bad) {
-			*bad_pcr = i;
-			return AEM_TPM_E_UNMEASURED;
-		}
-	}
-	return 0;
-}
-
 /* Encrypt pt under key with the header of s as AAD; fills s->nonce/tag/ct. */
 static int encrypt_payload(struct aem_sealed *s, const uint8_t key[AEM_TPM_KEY_LEN],
 			   const uint8_t *pt, size_t len)

@@ -10,13 +10,7 @@
 #include "pcr.h"
 #include "sealed.h"
 #include "tpm.h"
-
-/* 0 when v looks like the state after a measured launch; else
- * AEM_TPM_E_UNMEASURED with *bad_pcr set to the first suspicious PCR:
- * any selected PCR 17-22 all-FF (no DRTM ran), PCR 17 or 18 all-00 (never
- * extended), PCR 13 all-00 (the LUKS-header measurement did not happen).
- * PCRs 19-22 may read zero after a TPM 2.0 tboot launch and are accepted. */
-int aem_tpm_check_measured(const struct aem_pcr_values *v, unsigned *bad_pcr);
+#include "values.h"
 
 /* Seal len bytes of pt to the values in expect (pin: optional, pin_len
  * bytes). *out / *out_len: the malloc'd sealed file (free with aem_buf_free).

@@ -1,6 +1,6 @@
-/* The TPM facade: picks the transport and the family's ops table, then
- * forwards. Family-neutral on purpose: a TPM 1.2 backend adds one line to
- * backends[] and a spec prefix (e.g. "tcsd:") it claims. */
+/* The TPM facade: picks the transport and the family's ops table (the rows
+ * of tpm_backends.c), then forwards. Family-neutral on purpose; the
+ * administration operations are in tpm_admin.c. */
 #include "tpm.h"
 #include "tpm12.h"
 #include "err.h"
@@ -19,14 +19,6 @@ struct aem_tpm {
  * handle is gone by then, only the backend's static sentence is left. */
 static const struct aem_tpm_ops *open_failed;
 
-static const struct {
-	const char *prefix; /* spec prefix claimed by this backend, "" = default */
-	const struct aem_tpm_ops *ops;
-} backends[] = {
-	{ AEM_TPM12_SPEC, &aem_tpm12_ops },
-	{ "", &aem_tpm2_ops },
-};
-
 static int copy_spec(const char *s, char *out, size_t len)
 {
 	size_t n = strlen(s);
@@ -35,6 +27,58 @@ static int copy_spec(const char *s, char *out, size_t len)
 		return AEM_TPM_E_INVAL;
 	memcpy(out, s, n + 1);
 	return 0;
+}
+
+/* A plain read of the kernel's answer: libaemtpm sits below aem/runtime.c
+ * and may not call it. Absent file (no TPM, old kernel) = no hint. */
+static int sysfs_major(void)
+{
+	char buf[8] = "";
+	FILE *f = fopen("/sys/class/tpm/tpm0/tpm_version_major", "r");
+
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return atoi(buf);
+}
+
+static int preferred; /* 12 or 20 after aem_tpm_prefer_family, else 0 */
+
+static int family_from_name(const char *fam)
+{
+	if (!strcmp(fam, "1.2"))
+		return 12;
+	if (!strcmp(fam, "2.0") || !strcmp(fam, "2"))
+		return 20;
+	return -1;
+}
+
+int aem_tpm_prefer_family(const char *name)
+{
+	int f = name ? family_from_name(name) : -1;
+
+	if (f < 0)
+		return AEM_TPM_E_INVAL;
+	preferred = f;
+	return 0;
+}
+
+int aem_tpm_family_hint(void)
+{
+	const char *fam = getenv("AEM_TPM_FAMILY");
+
+	if (preferred)
+		return preferred;
+
+	if (fam && *fam)
+		return family_from_name(fam);
+	switch (sysfs_major()) {
+	case 1: return 12;
+	case 2: return 20;
+	default: return 0;
+	}
 }
 
 int aem_tpm_choose_spec(const char *opt, char *out, size_t len)
@@ -46,10 +90,13 @@ int aem_tpm_choose_spec(const char *opt, char *out, size_t len)
 	if (opt && *opt)
 		return copy_spec(opt, out, len);
 	/* TPM 1.2 (env AEM_TPM_FAMILY=1.2, or sysfs says so) goes through tcsd. */
-	switch (aem_tpm12_family_hint()) {
+	switch (aem_tpm_family_hint()) {
 	case 12: return copy_spec(AEM_TPM12_SPEC, out, len);
 	case -1: return AEM_TPM_E_INVAL;
 	}
+	/* A program built for TPM 1.2 only: its backend is the only choice. */
+	if (aem_tpm_nbackends == 1 && aem_tpm_backends[0].prefix[0])
+		return copy_spec(aem_tpm_backends[0].prefix, out, len);
 	for (size_t i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {
 		const char *v = getenv(envs[i]);
 		if (v && *v)
@@ -69,14 +116,15 @@ static const struct aem_tpm_ops *backend_for(const char *spec)
 {
 	const struct aem_tpm_ops *fallback = NULL;
 
-	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
-		size_t n = strlen(backends[i].prefix);
+	for (size_t i = 0; i < aem_tpm_nbackends; i++) {
+		size_t n = strlen(aem_tpm_backends[i].prefix);
 		if (n == 0)
-			fallback = backends[i].ops;
-		else if (strncmp(spec, backends[i].prefix, n) == 0)
-			return backends[i].ops;
+			fallback = aem_tpm_backends[i].ops;
+		else if (strncmp(spec, aem_tpm_backends[i].prefix, n) == 0)
+			return aem_tpm_backends[i].ops;
 	}
-	return fallback;
+	/* A TPM 1.2 spec in a program built without that backend. */
+	return strncmp(spec, AEM_TPM12_SPEC, strlen(AEM_TPM12_SPEC)) ? fallback : NULL;
 }
 
 int aem_tpm_open(const char *spec, struct aem_tpm **out)
@@ -131,11 +179,6 @@ int aem_tpm_pcr_extend(struct aem_tpm *t, enum aem_bank bank, unsigned pcr, cons
 	return t->ops->pcr_extend(t->impl, bank, pcr, digest);
 }
 
-int aem_tpm_random(struct aem_tpm *t, uint8_t *buf, size_t len)
-{
-	return t->ops->random(t->impl, buf, len);
-}
-
 int aem_tpm_seal_key(struct aem_tpm *t, const struct aem_pcr_values *expect, const uint8_t *auth,
 		     size_t auth_len, const uint8_t key[AEM_TPM_KEY_LEN], struct aem_sealed *s)
 {
@@ -150,17 +193,6 @@ int aem_tpm_unseal_key(struct aem_tpm *t, const struct aem_sealed *s, const uint
 	return t->ops->unseal_key(t->impl, s, auth, auth_len, key);
 }
 
-int aem_tpm_da_info(struct aem_tpm *t, struct aem_tpm_da *da)
-{
-	memset(da, 0, sizeof(*da));
-	return t->ops->da_info ? t->ops->da_info(t->impl, da) : AEM_TPM_E_UNSUPPORTED;
-}
-
-int aem_tpm_setup(struct aem_tpm *t, int *created)
-{
-	return t->ops->setup(t->impl, created);
-}
-
 int aem_tpm_nv_read(struct aem_tpm *t, uint32_t index, uint8_t *buf, size_t len)
 {
 	return t->ops->nv_read ? t->ops->nv_read(t->impl, index, buf, len) : AEM_TPM_E_UNSUPPORTED;
@@ -171,28 +203,14 @@ int aem_tpm_nv_write(struct aem_tpm *t, uint32_t index, const uint8_t *buf, size
 	return t->ops->nv_write ? t->ops->nv_write(t->impl, index, buf, len) : AEM_TPM_E_UNSUPPORTED;
 }
 
+void *aem_tpm_impl(const struct aem_tpm *t)
+{
+	return t->impl;
+}
+
 const char *aem_tpm_last_detail(const struct aem_tpm *t)
 {
 	if (!t)
 		return open_failed && open_failed->open_detail ? open_failed->open_detail() : "";
 	return t->ops->last_detail ? t->ops->last_detail(t->impl) : "";
-}
-
-int aem_tpm_hmac_seal(struct aem_tpm *t, const struct aem_pcr_values *expect, const uint8_t *auth,
-		      size_t auth_len, enum aem_bank hash, const uint8_t *key, size_t key_len,
-		      struct aem_sealed *s)
-{
-	if (!t->ops->hmac_seal)
-		return AEM_TPM_E_UNSUPPORTED;
-	return t->ops->hmac_seal(t->impl, expect, auth, auth_len, hash, key, key_len, s);
-}
-
-int aem_tpm_hmac(struct aem_tpm *t, const struct aem_sealed *s, const uint8_t *auth,
-		 size_t auth_len, const uint8_t *msg, size_t msg_len, uint8_t *mac, size_t *mac_len)
-{
-	if (s->family != t->ops->family)
-		return AEM_TPM_E_FAMILY;
-	if (!t->ops->hmac)
-		return AEM_TPM_E_UNSUPPORTED;
-	return t->ops->hmac(t->impl, s, auth, auth_len, msg, msg_len, mac, mac_len);
 }

@@ -1,6 +1,6 @@
 /* libaemtpm: the backend-neutral TPM facade. One ops table per TPM family
- * (tpm2*.c on tpm2-tss ESAPI today; a TPM 1.2 table on trousers can be added
- * to the backends[] list of tpm.c without touching callers). Every function
+ * (tpm2*.c on tpm2-tss ESAPI, tpm12*.c on trousers), listed in
+ * tpm_backends.c; callers never name a family's code. Every function
  * returns 0 or a negative AEM_TPM_E_* code (err.h); nothing here prints. */
 #ifndef AEM_TPM_TPM_H
 #define AEM_TPM_TPM_H
@@ -39,7 +39,6 @@ struct aem_tpm_ops {
 	/* Fill v->v[i] for every i in v->mask of bank v->bank. */
 	int (*pcr_read)(void *impl, struct aem_pcr_values *v);
 	int (*pcr_extend)(void *impl, enum aem_bank bank, unsigned pcr, const uint8_t *digest);
-	int (*random)(void *impl, uint8_t *buf, size_t len);
 	/* Seal key to exactly the values in expect (auth: optional authValue).
 	 * Fills s->family, s->policy*, s->blob_*; leaves the rest of s alone. */
 	int (*seal_key)(void *impl, const struct aem_pcr_values *expect, const uint8_t *auth,
@@ -47,14 +46,25 @@ struct aem_tpm_ops {
 	/* Recover the key sealed in s; AEM_TPM_E_PCR_MISMATCH when the PCRs differ. */
 	int (*unseal_key)(void *impl, const struct aem_sealed *s, const uint8_t *auth,
 			  size_t auth_len, uint8_t key[AEM_TPM_KEY_LEN]);
-	int (*da_info)(void *impl, struct aem_tpm_da *da);
-	/* Provision the storage key; *created = 1 when it was made now, 0 when a
-	 * good one was already there. */
-	int (*setup)(void *impl, int *created);
 	int (*nv_read)(void *impl, uint32_t index, uint8_t *buf, size_t len);
 	int (*nv_write)(void *impl, uint32_t index, const uint8_t *buf, size_t len);
 	/* Sentence for the last TPM response code ("" when none). */
 	const char *(*last_detail)(const void *impl);
+	/* Optional: sentence for this process's last failed open ("" when none),
+	 * where there is no impl to ask (e.g. "tcsd is not running: ..."). */
+	const char *(*open_detail)(void);
+};
+
+/* The operations only the administration commands need (tpm-setup, DA state,
+ * random bytes, TPM-resident HMAC keys). A table of their own, reached through
+ * tpm_admin.c, so a program that never calls them (the boot path) does not
+ * link them. */
+struct aem_tpm_admin_ops {
+	int (*random)(void *impl, uint8_t *buf, size_t len);
+	int (*da_info)(void *impl, struct aem_tpm_da *da);
+	/* Provision the storage key; *created = 1 when it was made now, 0 when a
+	 * good one was already there. */
+	int (*setup)(void *impl, int *created);
 	/* Optional (NULL: AEM_TPM_E_UNSUPPORTED). Create an HMAC key object holding
 	 * key (1..AEM_TPM_HMAC_KEY_MAX bytes) whose HMAC hash is `hash`, usable only
 	 * under the policy of expect (+ auth as with seal_key). Fills s like
@@ -66,16 +76,33 @@ struct aem_tpm_ops {
 	 * room), *mac_len set; AEM_TPM_E_PCR_MISMATCH when the PCRs differ. */
 	int (*hmac)(void *impl, const struct aem_sealed *s, const uint8_t *auth, size_t auth_len,
 		    const uint8_t *msg, size_t msg_len, uint8_t *mac, size_t *mac_len);
-	/* Optional: sentence for this process's last failed open ("" when none),
-	 * where there is no impl to ask (e.g. "tcsd is not running: ..."). */
-	const char *(*open_detail)(void);
 };
+
+/* The backends a program can open: {prefix, ops} rows (prefix "" = the
+ * default). tpm_backends.c defines them; a boot-path program built for one
+ * family links a one-row copy (compiled with AEM_BACKEND_ONLY). */
+struct aem_tpm_backend {
+	const char *prefix;
+	const struct aem_tpm_ops *ops;
+};
+extern const struct aem_tpm_backend aem_tpm_backends[];
+extern const size_t aem_tpm_nbackends;
 
 /* The TCTI/device spec to use: opt (e.g. from --tcti) when set, else env
  * AEM_TCTI, else TPM2TOOLS_TCTI, else TSS2_TCTI, else "device:/dev/tpmrm0" or
  * "device:/dev/tpm0" (first that exists). Writes into out; AEM_TPM_E_NOTPM
  * when nothing is found, AEM_TPM_E_INVAL when out is too small. */
 int aem_tpm_choose_spec(const char *opt, char *out, size_t len);
+
+/* Which family the spec chooser should prefer without any other hint:
+ * 12 when env AEM_TPM_FAMILY is "1.2" or the kernel says the TPM is a 1.2
+ * one (sysfs tpm_version_major = 1), 20 when AEM_TPM_FAMILY is "2.0",
+ * 0 when nothing says; -1 when AEM_TPM_FAMILY holds something else. */
+int aem_tpm_family_hint(void);
+/* Force the family the spec chooser picks (the CLI's --tpm 1.2|2.0): "1.2"
+ * or "2.0", process-wide, stronger than AEM_TPM_FAMILY and sysfs.
+ * AEM_TPM_E_INVAL for any other name. */
+int aem_tpm_prefer_family(const char *name);
 
 /* Open a TPM by spec (see aem_tpm_choose_spec; NULL = choose). *out owned by
  * the caller, released with aem_tpm_close. */
@@ -109,9 +136,12 @@ int aem_tpm_hmac(struct aem_tpm *t, const struct aem_sealed *s, const uint8_t *a
  * aem_tpm_open leaves after failing) gives the sentence of this process's
  * last failed aem_tpm_open, e.g. why tcsd could not be reached. */
 const char *aem_tpm_last_detail(const struct aem_tpm *t);
+/* The backend state behind t (for tpm_admin.c). */
+void *aem_tpm_impl(const struct aem_tpm *t);
 
 /* TPM 2.0 backend pieces shared between tpm2*.c and the unit tests. */
 extern const struct aem_tpm_ops aem_tpm2_ops;
+extern const struct aem_tpm_admin_ops aem_tpm2_admin_ops;
 /* Map a TSS2_RC to an AEM_TPM_E_* code (0 stays 0). */
 int aem_tpm2_rc_to_err(uint32_t rc);
 /* A short sentence for a TSS2_RC (never NULL). */

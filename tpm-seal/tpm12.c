@@ -265,83 +265,11 @@ static int tpm12_pcr_extend(void *impl, enum aem_bank bank, unsigned pcr, const 
 	return aem_tpm12_fail(t, rc);
 }
 
-static int tpm12_random(void *impl, uint8_t *buf, size_t len)
-{
-	struct tpm12 *t = impl;
-
-	while (len) {
-		UINT32 n = len > 128 ? 128 : (UINT32)len;
-		BYTE *r = NULL;
-		TSS_RESULT rc = Tspi_TPM_GetRandom(t->tpm, n, &r);
-
-		if (rc != TSS_SUCCESS)
-			return aem_tpm12_fail(t, rc);
-		memcpy(buf, r, n);
-		explicit_bzero(r, n);
-		Tspi_Context_FreeMemory(t->ctx, r);
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
 static const char *tpm12_last_detail(const void *impl)
 {
 	const struct tpm12 *t = impl;
 
 	return t->last_rc ? t->detail : "";
-}
-
-/* A plain read of the kernel's answer: libaemtpm sits below aem/runtime.c
- * and may not call it. Absent file (no TPM, old kernel) = no hint. */
-static int sysfs_major(void)
-{
-	char buf[8] = "";
-	FILE *f = fopen("/sys/class/tpm/tpm0/tpm_version_major", "r");
-
-	if (!f)
-		return 0;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return atoi(buf);
-}
-
-static int preferred; /* 12 or 20 after aem_tpm_prefer_family, else 0 */
-
-static int family_from_name(const char *fam)
-{
-	if (!strcmp(fam, "1.2"))
-		return 12;
-	if (!strcmp(fam, "2.0") || !strcmp(fam, "2"))
-		return 20;
-	return -1;
-}
-
-int aem_tpm_prefer_family(const char *name)
-{
-	int f = name ? family_from_name(name) : -1;
-
-	if (f < 0)
-		return AEM_TPM_E_INVAL;
-	preferred = f;
-	return 0;
-}
-
-int aem_tpm12_family_hint(void)
-{
-	const char *fam = getenv("AEM_TPM_FAMILY");
-
-	if (preferred)
-		return preferred;
-
-	if (fam && *fam)
-		return family_from_name(fam);
-	switch (sysfs_major()) {
-	case 1: return 12;
-	case 2: return 20;
-	default: return 0;
-	}
 }
 
 const struct aem_tpm_ops aem_tpm12_ops = {
@@ -351,11 +279,8 @@ const struct aem_tpm_ops aem_tpm12_ops = {
 	.close = tpm12_close,
 	.pcr_read = tpm12_pcr_read,
 	.pcr_extend = tpm12_pcr_extend,
-	.random = tpm12_random,
 	.seal_key = aem_tpm12_seal_key,
 	.unseal_key = aem_tpm12_unseal_key,
-	.da_info = aem_tpm12_da_info,
-	.setup = aem_tpm12_setup,
 	.nv_read = aem_tpm12_nv_read,
 	.nv_write = aem_tpm12_nv_write,
 	.last_detail = tpm12_last_detail,

@@ -24,16 +24,7 @@
 #define AEM_TPM12_OWNER_ENV "AEM_OWNER_PASSWORD"
 
 extern const struct aem_tpm_ops aem_tpm12_ops;
-
-/* Which family the spec chooser should prefer without any other hint:
- * 12 when env AEM_TPM_FAMILY is "1.2" or the kernel says the TPM is a 1.2
- * one (sysfs tpm_version_major = 1), 20 when AEM_TPM_FAMILY is "2.0",
- * 0 when nothing says; -1 when AEM_TPM_FAMILY holds something else. */
-int aem_tpm12_family_hint(void);
-/* Force the family the spec chooser picks (the CLI's --tpm 1.2|2.0): "1.2"
- * or "2.0", process-wide, stronger than AEM_TPM_FAMILY and sysfs.
- * AEM_TPM_E_INVAL for any other name. */
-int aem_tpm_prefer_family(const char *name);
+extern const struct aem_tpm_admin_ops aem_tpm12_admin_ops;
 
 /* Process-wide secrets of the front end, set before aem_tpm_open.
  * The owner secret: pw (plain text, hashed with SHA-1 by the TSS as

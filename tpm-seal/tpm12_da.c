@@ -66,7 +66,7 @@ int aem_tpm12_da_parse(const uint8_t *buf, size_t len, struct aem_tpm12_da_info 
 	return 0;
 }
 
-static int ask_da(struct tpm12 *t, struct aem_tpm12_da_info *di)
+int aem_tpm12_ask_da(struct tpm12 *t, struct aem_tpm12_da_info *di)
 {
 	/* TPM_ENTITY_TYPE of what a wrong PIN or SRK password hits: a key. */
 	BYTE sub[2] = { 0x00, TPM_ET_KEYHANDLE };
@@ -83,38 +83,12 @@ static int ask_da(struct tpm12 *t, struct aem_tpm12_da_info *di)
 	return err;
 }
 
-int aem_tpm12_da_info(void *impl, struct aem_tpm_da *da)
-{
-	struct tpm12 *t = impl;
-	struct aem_tpm12_da_info di;
-	int err;
-
-	/* Callers word this state as "wrong PIN: N tries left". After
-	 * TPM_AUTHFAIL the wrong secret was the SRK's (or the owner's), not the
-	 * PIN (TPM_AUTH2FAIL): decline, so they print last_detail, which names
-	 * that secret and already carries the count (aem_tpm12_da_note). */
-	if (t->last_rc == TPM_E_AUTHFAIL)
-		return AEM_TPM_E_UNSUPPORTED;
-	err = ask_da(t, &di);
-	if (err)
-		return err;
-	if (di.limited && !di.locked)
-		return AEM_TPM_E_UNSUPPORTED; /* no counts to tell */
-	da->counter = di.count;
-	da->max_tries = di.threshold;
-	da->recovery_s = 0; /* TPM 1.2 forgets failures only at reset or TPM_ResetLockValue */
-	da->in_lockout = di.locked;
-	if (di.locked && (di.actions & TPM_DA_ACTION_TIMEOUT))
-		da->lockout_left_s = di.depend;
-	return 0;
-}
-
 void aem_tpm12_da_note(struct tpm12 *t)
 {
 	struct aem_tpm12_da_info di;
 	size_t n = strlen(t->detail);
 
-	if (ask_da(t, &di) || n >= sizeof(t->detail) - 1)
+	if (aem_tpm12_ask_da(t, &di) || n >= sizeof(t->detail) - 1)
 		return;
 	if (di.locked && di.depend)
 		snprintf(t->detail + n, sizeof(t->detail) - n,

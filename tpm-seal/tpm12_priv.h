@@ -36,6 +36,8 @@ int aem_tpm12_srk_reprompt(struct tpm12 *t);
 /* Append the dictionary-attack state to t->detail (after a failed
  * authorization); silent when the TPM does not say. */
 void aem_tpm12_da_note(struct tpm12 *t);
+/* TPM_GetCapability(TPM_CAP_DA_LOGIC) on t, parsed. */
+int aem_tpm12_ask_da(struct tpm12 *t, struct aem_tpm12_da_info *di);
 int aem_tpm12_da_info(void *impl, struct aem_tpm_da *da);
 /* 1 when the TPM has an owner, 0 when not, negative AEM_TPM_E_* on error. */
 int aem_tpm12_owned(struct tpm12 *t);

@@ -1,7 +1,7 @@
 /* TPM 1.2 sealing: the random key of a sealed file is sealed under the SRK
  * with TPM_Seal to a TPM_PCR_INFO_LONG whose digestAtRelease is computed
  * here, offline, from the expected values, so sealing to predicted values is
- * the same code as sealing to current ones. Also ownership for tpm-setup. */
+ * the same code as sealing to current ones. */
 #include "tpm12_priv.h"
 #include "err.h"
 
@@ -194,45 +194,4 @@ int aem_tpm12_unseal_key(void *impl, const struct aem_sealed *s, const uint8_t *
 	if (enc)
 		Tspi_Context_CloseObject(t->ctx, enc);
 	return err;
-}
-
-/* Take ownership: the owner secret of the front end (tpm-setup keeps a
- * random one in its state directory) or AEM_OWNER_PASSWORD; the SRK secret
- * from AEM_SRK_PASSWORD; each the well-known secret when unset. */
-static int take_ownership(struct tpm12 *t)
-{
-	const char *owner = aem_tpm12_owner_secret();
-	const char *srkpw = aem_tpm12_env_secret(AEM_TPM12_SRK_ENV);
-	TSS_HKEY srk = 0;
-	int err;
-
-	err = aem_tpm12_set_secret(t, t->tpm, (const uint8_t *)owner, owner ? strlen(owner) : 0);
-	if (!err)
-		err = aem_tpm12_fail(t, Tspi_Context_CreateObject(t->ctx, TSS_OBJECT_TYPE_RSAKEY,
-								   TSS_KEY_TSP_SRK | TSS_KEY_AUTHORIZATION,
-								   &srk));
-	if (!err)
-		err = aem_tpm12_set_secret(t, srk, (const uint8_t *)srkpw, srkpw ? strlen(srkpw) : 0);
-	if (!err)
-		err = aem_tpm12_fail(t, Tspi_TPM_TakeOwnership(t->tpm, srk, 0));
-	if (srk)
-		Tspi_Context_CloseObject(t->ctx, srk);
-	return err;
-}
-
-int aem_tpm12_setup(void *impl, int *created)
-{
-	struct tpm12 *t = impl;
-	int owned = aem_tpm12_owned(t), err;
-
-	*created = 0;
-	if (owned < 0)
-		return owned;
-	if (!owned) {
-		err = take_ownership(t);
-		if (err)
-			return err;
-		*created = 1;
-	}
-	return aem_tpm12_srk(t);
 }

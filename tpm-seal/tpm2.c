@@ -149,63 +149,6 @@ static int tpm2_pcr_extend(void *impl, enum aem_bank bank, unsigned pcr, const u
 	return aem_tpm2_fail(t, rc);
 }
 
-static int tpm2_random(void *impl, uint8_t *buf, size_t len)
-{
-	struct tpm2 *t = impl;
-
-	while (len) {
-		TPM2B_DIGEST *r = NULL;
-		UINT16 want = len > 32 ? 32 : (UINT16)len;
-		TSS2_RC rc = Esys_GetRandom(t->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
-					    want, &r);
-
-		if (rc != TSS2_RC_SUCCESS && aem_tpm2_startup_retry(t, rc))
-			continue;
-		if (rc != TSS2_RC_SUCCESS)
-			return aem_tpm2_fail(t, rc);
-		if (r->size == 0 || r->size > want) {
-			Esys_Free(r);
-			return AEM_TPM_E_TPM;
-		}
-		memcpy(buf, r->buffer, r->size);
-		buf += r->size;
-		len -= r->size;
-		explicit_bzero(r->buffer, r->size);
-		Esys_Free(r);
-	}
-	return 0;
-}
-
-static void da_take(struct aem_tpm_da *da, const TPMS_TAGGED_PROPERTY *p)
-{
-	switch (p->property) {
-	case TPM2_PT_PERMANENT: da->in_lockout = !!(p->value & TPMA_PERMANENT_INLOCKOUT); break;
-	case TPM2_PT_LOCKOUT_COUNTER: da->counter = p->value; break;
-	case TPM2_PT_MAX_AUTH_FAIL: da->max_tries = p->value; break;
-	case TPM2_PT_LOCKOUT_INTERVAL: da->recovery_s = p->value; break;
-	default: break;
-	}
-}
-
-static int tpm2_da_info(void *impl, struct aem_tpm_da *da)
-{
-	struct tpm2 *t = impl;
-	TPMS_CAPABILITY_DATA *cap = NULL;
-	TPMI_YES_NO more;
-	TSS2_RC rc;
-
-	/* TPM_PT_PERMANENT .. TPM_PT_LOCKOUT_INTERVAL in one GetCapability. */
-	rc = Esys_GetCapability(t->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
-				TPM2_CAP_TPM_PROPERTIES, TPM2_PT_PERMANENT,
-				TPM2_PT_LOCKOUT_INTERVAL - TPM2_PT_PERMANENT + 1, &more, &cap);
-	if (rc != TSS2_RC_SUCCESS)
-		return aem_tpm2_fail(t, rc);
-	for (UINT32 i = 0; i < cap->data.tpmProperties.count && i < TPM2_MAX_TPM_PROPERTIES; i++)
-		da_take(da, &cap->data.tpmProperties.tpmProperty[i]);
-	Esys_Free(cap);
-	return 0;
-}
-
 static const char *tpm2_last_detail(const void *impl)
 {
 	const struct tpm2 *t = impl;
@@ -220,14 +163,9 @@ const struct aem_tpm_ops aem_tpm2_ops = {
 	.close = tpm2_close,
 	.pcr_read = tpm2_pcr_read,
 	.pcr_extend = tpm2_pcr_extend,
-	.random = tpm2_random,
 	.seal_key = aem_tpm2_seal_key,
 	.unseal_key = aem_tpm2_unseal_key,
-	.da_info = tpm2_da_info,
-	.setup = aem_tpm2_setup,
 	.nv_read = aem_tpm2_nv_read,
 	.nv_write = aem_tpm2_nv_write,
 	.last_detail = tpm2_last_detail,
-	.hmac_seal = aem_tpm2_hmac_seal,
-	.hmac = aem_tpm2_hmac,
 };

@@ -28,6 +28,12 @@ int aem_tpm2_startup_retry(struct tpm2 *t, TSS2_RC rc);
 /* Fill a one-bank TPML_PCR_SELECTION. */
 void aem_tpm2_selection(TPML_PCR_SELECTION *sel, enum aem_bank bank, aem_pcr_mask mask);
 
+/* The SRK's object attributes (tpm2_srk.c checks them, tpm2_admin.c makes
+ * the key with them). */
+#define AEM_TPM2_SRK_ATTRS (TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT | \
+			    TPMA_OBJECT_SENSITIVEDATAORIGIN | TPMA_OBJECT_USERWITHAUTH | \
+			    TPMA_OBJECT_NODA | TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_DECRYPT)
+
 /* The SRK at AEM_TPM2_SRK_HANDLE as an ESYS_TR (one TPM2_ReadPublic).
  * AEM_TPM_E_NO_SRK when absent. When check is set, also verify its template
  * (a second ReadPublic): AEM_TPM_E_BAD_SRK when it is not ours. */

@@ -23,4 +23,11 @@
 int aem_values_parse(const uint8_t *buf, size_t len, enum aem_bank bank, aem_pcr_mask want,
 		     struct aem_pcr_values *out);
 
+/* 0 when v looks like the state after a measured launch; else
+ * AEM_TPM_E_UNMEASURED with *bad_pcr set to the first suspicious PCR:
+ * any selected PCR 17-22 all-FF (no DRTM ran), PCR 17 or 18 all-00 (never
+ * extended), PCR 13 all-00 (the LUKS-header measurement did not happen).
+ * PCRs 19-22 may read zero after a TPM 2.0 tboot launch and are accepted. */
+int aem_tpm_check_measured(const struct aem_pcr_values *v, unsigned *bad_pcr);
+
 #endif

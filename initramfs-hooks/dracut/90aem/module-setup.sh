@@ -5,14 +5,38 @@
 # not on dm-crypt). Opt-in: add it with `add_dracutmodules+=" aem "` in a
 # dracut.conf.d file, or `dracut --add aem`.
 
-# Where aem-boot is: $AEM_BOOT_BIN, else next to an installed aem, else PATH.
+# The TPM family the image is for: $AEM_TPM_FAMILY (2.0, 1.2 or both), else what
+# the kernel says of this machine's TPM, else both.
+aem_family() {
+    case ${AEM_TPM_FAMILY:-} in
+        2.0 | 2) echo 2; return ;;
+        1.2) echo 12; return ;;
+        both) echo both; return ;;
+    esac
+    case $(cat /sys/class/tpm/tpm0/tpm_version_major 2> /dev/null) in
+        2) echo 2 ;;
+        1) echo 12 ;;
+        *) echo both ;;
+    esac
+}
+
+# Which boot program: $AEM_BOOT_BIN when it is one; else the one built for
+# this family (aem-boot-tpm2 / aem-boot-tpm12: only that family's code), else
+# aem-boot (both families), looked up in $AEM_BOOT_BIN when it is a directory,
+# else next to an installed aem, else on PATH.
 aem_boot_bin() {
-    local p
-    for p in "${AEM_BOOT_BIN:-}" /usr/local/lib/aem/aem-boot /usr/lib/aem/aem-boot \
-        /usr/local/sbin/aem-boot /usr/sbin/aem-boot; do
-        [[ -n $p && -x $p ]] && { echo "$p"; return 0; }
+    local p d n fam dirs=(/usr/local/lib/aem /usr/lib/aem /usr/local/sbin /usr/sbin)
+    [[ -f ${AEM_BOOT_BIN:-} ]] && { [[ -x $AEM_BOOT_BIN ]] && echo "$AEM_BOOT_BIN"; return; }
+    [[ -d ${AEM_BOOT_BIN:-} ]] && dirs=("$AEM_BOOT_BIN")
+    fam=$(aem_family)
+    for n in "aem-boot-tpm$fam" aem-boot; do
+        [[ $n == aem-boot-tpmboth ]] && continue
+        for d in "${dirs[@]}"; do
+            p=$d/$n
+            [[ -x $p ]] && { echo "$p"; return 0; }
+        done
     done
-    command -v aem-boot
+    [[ -d ${AEM_BOOT_BIN:-} ]] || command -v aem-boot
 }
 
 # called by dracut
@@ -40,13 +64,13 @@ installkernel() {
 install() {
     inst_binary "$(aem_boot_bin)" /usr/sbin/aem-boot || return 1
     # tpm2-tss loads its TCTI with dlopen: no ELF dependency shows it to dracut.
-    inst_libdir_file "libtss2-tcti-device.so*"
+    [[ $(aem_family) == 12 ]] || inst_libdir_file "libtss2-tcti-device.so*"
     inst_simple "$moddir/aem-boot.service" "$systemdsystemunitdir/aem-boot.service"
     inst_simple "$moddir/aem-check-root.service" "$systemdsystemunitdir/aem-check-root.service"
     inst_script "$moddir/aem-check-root.sh" /usr/sbin/aem-check-root
     inst_multiple readlink basename cat
     $SYSTEMCTL -q --root "$initdir" enable aem-boot.service aem-check-root.service
-    install_tcsd
+    [[ $(aem_family) == 2 ]] || install_tcsd
 }
 
 # TPM 1.2: tcsd in the initramfs (docs/boot.md says why), when the host has it.
