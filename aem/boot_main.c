@@ -7,17 +7,25 @@
  *   b. extend PCR 13 with the hash of each rd.luks.uuid= LUKS header;
  *   c. only if a and b fully succeeded: the lifecycle's boot half
  *      (docs/lifecycle.md) on aem/<tpm-id>/ of the media -- unseal the
- *      current, pending or write-ahead bundle, check its freshness token
+ *      pending, write-ahead or current bundle, check its freshness token
  *      against the NV slot, rotate the token;
  *   d. cap: extend PCR 13 with H("aem-done") so nothing later in this boot
  *      can unseal again;
- *   e. show the bundle's secret(s) -- or the same frame without one -- wait
- *      for Enter, clear the screen.
+ *   e. show the bundle's text item(s) and, with a `totp` item, the TOTP code
+ *      redrawn every period (software HMAC: the key is in memory, the TPM
+ *      capped) -- or the same frame without either -- wait for Enter, clear
+ *      the screen;
+ *   f. with a `luks-key` item: ask for the AEM password (Enter skips), open
+ *      the box and activate each rd.luks.uuid= device as luks-<UUID>, which
+ *      systemd-cryptsetup then finds open (docs/multifactor.md).
  * Why something failed goes to the kernel log only: the screen differs
  * between success and failure by the secret alone.
  *
- *   aem-boot [--cmdline FILE] [--sys DIR] [--dev DIR]   (test overrides) */
+ *   aem-boot [--cmdline FILE] [--sys DIR] [--dev DIR] [--kmsg FILE] [--mount DIR]
+ *   (test overrides) */
 #include "boot_args.h"
+#include "boot_mfa.h"
+#include "boot_secret.h"
 #include "console.h"
 #include "err.h"
 #include "lifecycle.h"
@@ -39,15 +47,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MOUNT_DIR "/run/aem-media"
-#define SECRET_MAX 4096
 #define TITLE "Anti Evil Maid"
 #define CAP_TEXT "aem-done"
 #define SETTLE_S 2
 
 static struct {
-	const char *cmdline, *sys, *dev;
-} g = { "/proc/cmdline", "/sys", "/dev" };
+	const char *cmdline, *sys, *dev, *kmsg, *mnt;
+} g = { "/proc/cmdline", "/sys", "/dev", "/dev/kmsg", "/run/aem-media" };
+
+/* What the unsealed bundle gave; locked in memory, wiped before exit. */
+static struct aem_boot_secret sec;
 
 /* Diagnosis: kernel log (KERN_NOTICE, below the console level of a quiet
  * boot), else stderr, which the unit sends to the journal. */
@@ -56,14 +65,15 @@ static void diag(const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
-	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	int fd = open(g.kmsg, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	int n = snprintf(line, sizeof(line), "<5>aem-boot: ");
 
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	vsnprintf(line + n, sizeof(line) - 1 - (size_t)n, fmt, ap);
 	va_end(ap);
+	strcat(line, "\n");
 	if (fd < 0 || write(fd, line, strlen(line)) < 0)
-		fprintf(stderr, "%s\n", line + 3);
+		fputs(line + 3, stderr);
 	if (fd >= 0)
 		close(fd);
 }
@@ -163,15 +173,15 @@ static int mount_media(const char *dev)
 {
 	unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
-	mkdir(MOUNT_DIR, 0700);
-	if (mount(dev, MOUNT_DIR, "ext4", fl, NULL) == 0)
+	mkdir(g.mnt, 0700);
+	if (mount(dev, g.mnt, "ext4", fl, NULL) == 0)
 		return 0;
 	diag("cannot mount %s read-write (%s): read-only, no freshness rotation", dev,
 	     strerror(errno));
-	if (mount(dev, MOUNT_DIR, "ext4", fl | MS_RDONLY, "noload") == 0)
+	if (mount(dev, g.mnt, "ext4", fl | MS_RDONLY, "noload") == 0)
 		return 0;
 	diag("cannot mount %s: %s", dev, strerror(errno));
-	rmdir(MOUNT_DIR);
+	rmdir(g.mnt);
 	return AEM_TPM_E_IO;
 }
 
@@ -180,9 +190,9 @@ static int mount_media(const char *dev)
 static void unmount_media(void)
 {
 	sync();
-	if (umount2(MOUNT_DIR, 0))
-		umount2(MOUNT_DIR, MNT_DETACH);
-	rmdir(MOUNT_DIR);
+	if (umount2(g.mnt, 0))
+		umount2(g.mnt, MNT_DETACH);
+	rmdir(g.mnt);
 }
 
 static int stage_media(const struct aem_boot_args *a)
@@ -229,50 +239,17 @@ static void cap(struct aem_tpm *t, enum aem_bank bank)
 		diag("cap of PCR 13 failed: %s", aem_tpm_strerror(err));
 }
 
-/* Append up to len bytes of data to text (size bytes, NUL-terminated). */
-static void append(char *text, size_t size, size_t *off, const void *data, size_t len)
-{
-	if (len > size - 1 - *off)
-		len = size - 1 - *off;
-	memcpy(text + *off, data, len);
-	*off += len;
-	text[*off] = '\0';
-}
-
-/* The text shown: the one secret as it is; several as "name: value" lines.
- * A NUL byte would end the text early: shown as '?'. */
-static void compose(const struct aem_bundle *b, char *text, size_t size)
-{
-	size_t off = 0;
-
-	text[0] = '\0';
-	for (size_t i = 0; i < b->n; i++) {
-		const struct aem_bundle_item *it = &b->item[i];
-		size_t from;
-
-		if (b->n > 1) {
-			append(text, size, &off, it->name, strlen(it->name));
-			append(text, size, &off, ": ", 2);
-		}
-		from = off;
-		append(text, size, &off, it->data, it->len);
-		for (size_t k = from; k < off; k++)
-			text[k] = text[k] ? text[k] : '?';
-		if (b->n > 1 && off > 0 && text[off - 1] != '\n')
-			append(text, size, &off, "\n", 1);
-	}
-}
-
-/* c: the lifecycle's boot half on the mounted media; text filled on success. */
-static int unseal(struct aem_tpm *t, char *text, size_t size)
+/* c: the lifecycle's boot half on the mounted media; sec filled on success. */
+static int unseal(struct aem_tpm *t)
 {
 	static const char *const used[] = { "current", "pending", "write-ahead" };
 	static struct aem_lc lc;
 	static struct aem_lc_boot b;
+	const char *why = NULL;
 	int err = aem_lc_attach(&lc, t);
 
 	if (!err)
-		err = aem_lc_boot_unseal(&lc, MOUNT_DIR, &b);
+		err = aem_lc_boot_unseal(&lc, g.mnt, &b);
 	if (err) {
 		diag("no secret: %s", lc.why[0] ? lc.why : aem_tpm_strerror(err));
 		explicit_bzero(&lc, sizeof(lc));
@@ -280,10 +257,12 @@ static int unseal(struct aem_tpm *t, char *text, size_t size)
 	}
 	diag("unsealed the %s bundle of aem/%s; freshness %s%s", used[b.used], lc.id_hex,
 	     b.rotated ? "rotated" : "NOT rotated: ", b.rotated ? "" : b.rot_why);
-	compose(&b.bundle, text, size);
+	err = aem_boot_secret_take(&b.bundle, &sec, &why);
+	if (err)
+		diag("no secret: %s", why);
 	aem_lc_boot_free(&b);
 	explicit_bzero(&lc, sizeof(lc));
-	return 0;
+	return err;
 }
 
 /* The TPM (or, for TPM 1.2, tcsd) may come up after us: retry while it is
@@ -304,7 +283,8 @@ static int parse_opts(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "cmdline", required_argument, NULL, 'c' }, { "sys", required_argument, NULL, 's' },
-		{ "dev", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
+		{ "dev", required_argument, NULL, 'd' }, { "kmsg", required_argument, NULL, 'k' },
+		{ "mount", required_argument, NULL, 'm' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -313,36 +293,62 @@ static int parse_opts(int argc, char **argv)
 		case 'c': g.cmdline = optarg; break;
 		case 's': g.sys = optarg; break;
 		case 'd': g.dev = optarg; break;
+		case 'k': g.kmsg = optarg; break;
+		case 'm': g.mnt = optarg; break;
 		default: return -1;
 		}
 	}
 	return optind == argc ? 0 : -1;
 }
 
-/* b, c, d on an open TPM; secret is filled only when everything held. */
-static int tpm_stages(struct aem_tpm *t, const struct aem_boot_args *a, int media_err,
-		      char *secret, size_t len)
+/* b, c, d on an open TPM; sec is filled only when everything held. */
+static int tpm_stages(struct aem_tpm *t, const struct aem_boot_args *a, int media_err)
 {
 	enum aem_bank bank = aem_tpm_family(t) == AEM_FAMILY_TPM12 ? AEM_BANK_SHA1 : AEM_BANK_SHA256;
 	int err = measure_luks(t, bank, a);
 
 	if (!err && !media_err)
-		err = unseal(t, secret, len);
+		err = unseal(t);
 	cap(t, bank);
 	return err ? err : media_err;
 }
 
+/* f: the luks-key box opens the rd.luks.uuid= devices, each under the name
+ * systemd-cryptsetup gives it, so that it finds them open. */
+static void unlock_disks(const struct aem_boot_args *a)
+{
+	char dev[256], name[48];
+	int slot, err, opened = 0;
+	int rc = a->nluks ? aem_boot_mfa_key(0, 1, sec.box, sec.box_len, sec.luks_key) : 1;
+
+	if (rc)
+		diag("multi-factor unlock not used: %s", rc < 0 ? aem_tpm_strerror(rc) : a->nluks ?
+		     "no password, or three wrong ones" : "no rd.luks.uuid= device");
+	for (int i = 0; !rc && i < a->nluks; i++) {
+		snprintf(dev, sizeof(dev), "%s/disk/by-uuid/%s", g.dev, a->luks[i]);
+		snprintf(name, sizeof(name), "luks-%s", a->luks[i]);
+		err = aem_mfa_activate(dev, name, sec.luks_key, &slot);
+		opened += !err;
+		diag("%s: %s", name, !err ? "opened with the AEM key" : err == AEM_TPM_E_AUTH ?
+		     "the AEM key opens no keyslot" : aem_tpm_strerror(err));
+	}
+	if (!rc)
+		aem_disp_console_puts(1, opened ? "Disk unlocked with the AEM key.\n" :
+				      "The AEM key opens no disk: the disk passphrase is asked.\n");
+	explicit_bzero(sec.luks_key, sizeof(sec.luks_key));
+}
+
 int main(int argc, char **argv)
 {
-	static char secret[SECRET_MAX + 1];
 	struct aem_boot_args a;
 	struct aem_tpm *t = NULL;
 	int args_err, media_err, err;
 
 	prctl(PR_SET_DUMPABLE, 0);
-	mlock(secret, sizeof(secret));
+	mlock(&sec, sizeof(sec));
 	if (parse_opts(argc, argv)) {
-		fprintf(stderr, "usage: aem-boot [--cmdline FILE] [--sys DIR] [--dev DIR]\n");
+		fprintf(stderr, "usage: aem-boot [--cmdline FILE] [--sys DIR] [--dev DIR] "
+			"[--kmsg FILE] [--mount DIR]\n");
 		return 2;
 	}
 	args_err = read_args(&a);
@@ -359,12 +365,15 @@ int main(int argc, char **argv)
 	if (err)
 		diag("no TPM: %s", aem_tpm_strerror(err));
 	else
-		err = tpm_stages(t, &a, media_err, secret, sizeof(secret));
+		err = tpm_stages(t, &a, media_err);
 	aem_tpm_close(t);
 	if (!media_err)
 		unmount_media();
 	diag("display");
-	aem_disp_console_show(0, 1, TITLE, err ? NULL : secret);
-	explicit_bzero(secret, sizeof(secret));
+	if (aem_boot_secret_show(0, 1, TITLE, err ? NULL : &sec))
+		diag("the display failed");
+	if (!err && sec.box_len)
+		unlock_disks(&a);
+	aem_boot_secret_wipe(&sec);
 	return 0;
 }

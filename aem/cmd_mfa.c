@@ -1,14 +1,20 @@
 /* aem mfa enroll | unlock: the multi-factor LUKS key file (mfa.h).
- *   enroll: new 64-byte key, boxed under a password, sealed to the PCRs,
- *           added to a LUKS2 keyslot with an existing passphrase.
+ *   enroll: new 64-byte key, boxed under a password, added to a LUKS2
+ *           keyslot with an existing passphrase; the box is kept as the
+ *           luks-key secret of the state (the lifecycle seals it into the
+ *           media's bundle; aem-boot asks the password), or with --out
+ *           sealed to the PCRs on its own into FILE.
  *   unlock: unseal + password, then activate the device through
  *           libcryptsetup (--name), only check it (--test), or write the key
  *           for rd.luks.key (--key-out). An empty password falls back. */
 #include "cmd.h"
 #include "exitcode.h"
 #include "err.h"
+#include "config.h"
 #include "mfa.h"
+#include "pwbox.h"
 #include "sealopts.h"
+#include "state.h"
 
 #include "disp_err.h"
 #include "plymouth.h"
@@ -16,17 +22,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/rand.h>
 
 #define WHO "aem mfa"
 #define PW_MAX 256
 
 static const char mfa_help[] =
-	"usage: aem mfa enroll --device LUKS2 --out FILE [seal options]\n"
+	"usage: aem mfa enroll --device LUKS2 [--out FILE [seal options]]\n"
 	"       aem mfa unlock --in FILE --device LUKS2 (--name NAME | --test | --key-out F)\n"
 	"                      [--plymouth] [--tcti SPEC] [--tpm 1.2|2.0]\n"
 	"  the password: env AEM_MFA_PASSWORD, plymouth (--plymouth) or the terminal;\n"
 	"  the existing LUKS passphrase (enroll): env AEM_LUKS_PASSPHRASE or the terminal.\n"
 	"  unlock with an empty password exits 1 at once: fall back to the passphrase.\n"
+	"  enroll without --out keeps the password box as the secret 'luks-key' in\n"
+	"  $AEM_STATE_DIR/secrets: aem reseal / aem update seal it into the media's\n"
+	"  bundle and aem-boot asks for the password after showing the secret.\n"
+	"  With --out the box is sealed to the PCRs on its own (for aem mfa unlock).\n"
 	AEM_SEALOPTS_HELP;
 
 struct mfa_opts {
@@ -118,17 +129,55 @@ static int enroll_with(struct aem_tpm *t, const struct mfa_opts *o, const char *
 	return err;
 }
 
+/* The lifecycle way: no TPM now (aem reseal / aem update seal the bundle);
+ * the box goes into the state only after the keyslot exists, and the
+ * keyslot is removed again when it cannot. */
+static int enroll_state(const struct mfa_opts *o, const char *pw, size_t pw_len)
+{
+	uint8_t key[AEM_MFA_KEY_LEN], *box = NULL;
+	size_t box_len = 0;
+	char old[PW_MAX];
+	int n, slot = -1, err = RAND_priv_bytes(key, sizeof(key)) == 1 ? 0 : AEM_TPM_E_CRYPTO;
+
+	if (!err)
+		err = aem_pwbox_seal(pw, pw_len, key, sizeof(key), &box, &box_len);
+	n = err ? 0 : aem_ask_password("AEM_LUKS_PASSPHRASE", "Existing LUKS passphrase: ", 0, old,
+				       sizeof(old));
+	if (!err && n <= 0)
+		err = AEM_TPM_E_AUTH;
+	if (!err)
+		err = aem_mfa_enroll(o->device, old, (size_t)n, key, &slot);
+	explicit_bzero(old, sizeof(old));
+	explicit_bzero(key, sizeof(key));
+	if (!err && (err = aem_state_secret_write(AEM_ITEM_LUKS_KEY, box, box_len)) != 0) {
+		aem_mfa_unenroll(o->device, slot);
+		fprintf(stderr, WHO ": cannot write %s/secrets/" AEM_ITEM_LUKS_KEY ": %s (keyslot "
+			"removed again)\n", aem_state_dir(), aem_tpm_strerror(err));
+	}
+	aem_buf_free(box, box_len);
+	if (!err)
+		printf("key enrolled into keyslot %d of %s; its password box kept as the secret '"
+		       AEM_ITEM_LUKS_KEY "' in %s/secrets: run aem reseal (this boot) or aem update "
+		       "(next boot) to seal it to the AEM media\n", slot, o->device, aem_state_dir());
+	else if (err == AEM_TPM_E_AUTH)
+		fprintf(stderr, WHO ": the existing passphrase opens no keyslot of %s\n", o->device);
+	return err == AEM_TPM_E_AUTH ? AEM_EXIT_AUTH : err ? aem_exit_from_tpm(err) : AEM_EXIT_OK;
+}
+
 static int cmd_enroll(struct mfa_opts *o)
 {
 	struct aem_tpm *t = NULL;
 	char pw[PW_MAX];
 	int n, err;
 
-	if (!o->out)
-		return fprintf(stderr, WHO ": enroll needs --out FILE\n"), AEM_EXIT_USAGE;
 	n = aem_ask_password("AEM_MFA_PASSWORD", "New boot password: ", 1, pw, sizeof(pw));
 	if (n <= 0)
 		return fprintf(stderr, WHO ": a password is required\n"), AEM_EXIT_USAGE;
+	if (!o->out) {
+		err = enroll_state(o, pw, (size_t)n);
+		explicit_bzero(pw, sizeof(pw));
+		return err;
+	}
 	err = aem_tpm_open(o->so.tcti, &t);
 	if (!err) {
 		aem_sealopts_defaults(&o->so, t);

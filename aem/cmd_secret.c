@@ -1,9 +1,14 @@
 /* aem secret: the plaintext secrets live only in the state directory
  * (/var/lib/aem/secrets, root-only); the media only ever holds them sealed. */
 #include "cmd.h"
+#include "config.h"
 #include "err.h"
 #include "exitcode.h"
+#include "mfa.h"
+#include "pwbox.h"
 #include "state.h"
+
+#include "totp_item.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -14,7 +19,30 @@ static const char secret_help[] =
 	"usage: aem secret set [--name NAME] --text TEXT | --file FILE|-\n"
 	"       aem secret list\n"
 	"Keep a secret (default name \"secret\"; [a-z0-9_-]) in $AEM_STATE_DIR/secrets\n"
-	"(/var/lib/aem). It reaches the media only sealed: run aem reseal or aem update.\n";
+	"(/var/lib/aem). It reaches the media only sealed: run aem reseal or aem update.\n"
+	"Two names are not text: \"totp\" (written by aem totp init) and \"luks-key\"\n"
+	"(written by aem mfa enroll); set by hand, they must hold that binary form.\n";
+
+/* The items the boot program reads as binary must parse: refuse anything
+ * else here rather than show nothing at the next boot. */
+static int check_item(const char *name, const uint8_t *buf, size_t len)
+{
+	struct aem_disp_totp_item t;
+	struct aem_pwbox b;
+
+	if (!strcmp(name, AEM_ITEM_TOTP) && aem_disp_totp_item_parse(buf, len, &t)) {
+		fprintf(stderr, "aem secret: this is not a totp item (docs/totp.md, \"The totp bundle "
+			"item\"): use aem totp init, or another --name for a text\n");
+		return -1;
+	}
+	if (!strcmp(name, AEM_ITEM_LUKS_KEY) &&
+	    (aem_pwbox_parse(buf, len, &b) || b.ct_len != AEM_MFA_KEY_LEN)) {
+		fprintf(stderr, "aem secret: this is not a luks-key item (the password box of a "
+			"64-byte key, docs/multifactor.md): use aem mfa enroll, or another --name\n");
+		return -1;
+	}
+	return 0;
+}
 
 static int secret_set(int argc, char **argv)
 {
@@ -45,6 +73,10 @@ static int secret_set(int argc, char **argv)
 			fprintf(stderr, "aem secret: cannot read %s: %s\n", file, aem_tpm_strerror(rc));
 			return AEM_EXIT_INPUT;
 		}
+	}
+	if (check_item(name, file ? buf : (const uint8_t *)text, file ? len : strlen(text))) {
+		aem_buf_free(buf, len);
+		return AEM_EXIT_INPUT;
 	}
 	rc = aem_state_secret_write(name, file ? buf : (const uint8_t *)text,
 				    file ? len : strlen(text));

@@ -4,17 +4,20 @@
  * password-protected recovery copy (pwbox.h) that reseal reads later. */
 #include "cmd_totp_tpm.h"
 #include "cmd.h"
+#include "config.h"
 #include "exitcode.h"
 #include "err.h"
 #include "pwbox.h"
 #include "runtime.h"
 #include "sealopts.h"
+#include "state.h"
 #include "totp_tpm.h"
 
 #include "disp_err.h"
 #include "otpauth.h"
 #include "plymouth.h"
 #include "qr.h"
+#include "totp_item.h"
 #include "totp_view.h"
 
 #include <errno.h>
@@ -32,7 +35,7 @@ static const char init_help[] =
 	"usage: aem totp init [--label L] [--issuer I] [--out SEALED] [--qr-png F]\n"
 	"                     [--recovery-out F | --no-recovery] [--no-confirm]\n"
 	"                     [--algorithm sha1|sha256] [--digits 6|7|8] [--period S]\n"
-	"                     [--key-in-memory] [--ascii] [--invert] [seal options]\n"
+	"                     [--key-in-memory] [--ascii] [--invert] [--no-state] [seal options]\n"
 	"       aem totp reseal --recovery F [--out SEALED] [seal options] (same code settings)\n"
 	"       aem totp code [--in SEALED] [--time UNIX | --counter N (HOTP)] [--tcti SPEC]\n"
 	"       aem totp show [--in SEALED] [--plymouth] [--frames N] [--title T]\n"
@@ -41,6 +44,9 @@ static const char init_help[] =
 	"                       env AEM_RECOVERY_PASSWORD or the terminal\n"
 	"  --no-confirm         do not ask for a code from the phone (scripts)\n"
 	"  --key-in-memory      TPM 2.0: seal the key as data and compute codes in software\n"
+	"  --no-state           init/reseal: do not keep the key as the totp secret in\n"
+	"                       $AEM_STATE_DIR/secrets (which aem reseal / aem update seal\n"
+	"                       into the media's bundle for the boot display)\n"
 	AEM_SEALOPTS_HELP;
 
 
@@ -114,6 +120,7 @@ static int take_opt(struct aem_totp_opts *o, int c, const char *arg)
 	case 'v': o->invert = 1; return 0;
 	case 'y': o->plymouth = 1; return 0;
 	case 'T': o->title = arg; return 0;
+	case 'S': o->no_state = 1; return 0;
 	case 'h': fputs(init_help, stdout); return -1;
 	default: return take_code_opt(o, c, arg);
 	}
@@ -134,6 +141,7 @@ int aem_totp_opts_parse(int argc, char **argv, struct aem_totp_opts *o)
 		{ "ascii", no_argument, NULL, 'A' }, { "invert", no_argument, NULL, 'v' },
 		{ "plymouth", no_argument, NULL, 'y' }, { "frames", required_argument, NULL, 'F' },
 		{ "title", required_argument, NULL, 'T' }, { "help", no_argument, NULL, 'h' },
+		{ "no-state", no_argument, NULL, 'S' },
 		AEM_SEALOPTS_LONG, { NULL, 0, NULL, 0 },
 	};
 	int c, r;
@@ -357,6 +365,30 @@ static int write_recovery(const char *path, const char *uri)
 	return err ? aem_exit_from_tpm(err) : 0;
 }
 
+/* The key and its settings as the totp secret of the state directory
+ * (totp_item.h), for the lifecycle: aem reseal / aem update seal it into the
+ * media's bundle and the boot program shows its code. */
+static int keep_in_state(const struct aem_totp_opts *o, const uint8_t *key, size_t len)
+{
+	struct aem_disp_totp_item it = { .alg = o->alg, .digits = o->digits, .period = o->period,
+					 .key = key, .key_len = len };
+	uint8_t buf[AEM_DISP_TOTP_ITEM_MAX];
+	size_t n = 0;
+	int err = aem_disp_totp_item_build(&it, buf, &n) ? AEM_TPM_E_INVAL :
+		  aem_state_secret_write(AEM_ITEM_TOTP, buf, n);
+
+	explicit_bzero(buf, sizeof(buf));
+	if (err) {
+		fprintf(stderr, WHO ": cannot write %s/secrets/" AEM_ITEM_TOTP ": %s\n",
+			aem_state_dir(), aem_tpm_strerror(err));
+		return aem_exit_from_tpm(err);
+	}
+	fprintf(stderr, WHO ": key kept as the secret '" AEM_ITEM_TOTP "' in %s/secrets: run aem "
+		"reseal (this boot) or aem update (next boot) to seal it to the AEM media\n",
+		aem_state_dir());
+	return 0;
+}
+
 static int open_tpm(struct aem_totp_opts *o, struct aem_tpm **t)
 {
 	int err = aem_cli_tpm_open(o->so.tcti, WHO, t);
@@ -397,6 +429,8 @@ static int init_with(struct aem_tpm *t, struct aem_totp_opts *o, const char *out
 		rc = usage("path too long for the recovery copy: give --recovery-out");
 	if (!rc && !o->no_recovery)
 		rc = write_recovery(o->recovery ? o->recovery : rec, uri);
+	if (!rc && !o->no_state)
+		rc = keep_in_state(o, key, sizeof(key));
 	explicit_bzero(key, sizeof(key));
 	explicit_bzero(uri, sizeof(uri));
 	return rc;
@@ -476,6 +510,8 @@ int aem_cmd_totp_reseal(int argc, char **argv)
 			aem_report_tpm_error(t, err, WHO);
 		rc = aem_exit_from_tpm(err);
 	}
+	if (!rc && !o.no_state)
+		rc = keep_in_state(&o, u.secret, u.secret_len);
 	aem_disp_otpauth_wipe(&u);
 	aem_tpm_close(t);
 	return rc;

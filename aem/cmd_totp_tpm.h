@@ -16,6 +16,7 @@ struct aem_totp_opts {
 	unsigned digits, period, frames;
 	uint64_t time, counter;
 	int have_time, have_counter, no_recovery, no_confirm, soft, ascii, invert, plymouth;
+	int no_state;   /* init/reseal: do not keep the totp item in the state directory */
 };
 
 /* Parse argv (argv[0] is the sub-verb); 0, -1 after --help, else an exit status. */

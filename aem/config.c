@@ -17,7 +17,7 @@ void aem_config_defaults(struct aem_config *c)
 	c->pcrs_tpm2 = (1u << 13) | (1u << 17) | (1u << 18);
 	c->pcrs_tpm12 = (1u << 13) | (1u << 17) | (1u << 18) | (1u << 19);
 	c->bank_tpm2 = AEM_BANK_SHA256;
-	c->display = AEM_DISPLAY_TEXT;
+	c->display = AEM_DISPLAY_AUTO;
 	snprintf(c->grub_cfg, sizeof(c->grub_cfg), "/boot/grub/grub.cfg");
 	snprintf(c->boot_dir, sizeof(c->boot_dir), "/boot");
 }
@@ -27,8 +27,40 @@ const char *aem_display_name(enum aem_display d)
 	switch (d) {
 	case AEM_DISPLAY_TOTP: return "totp";
 	case AEM_DISPLAY_BOTH: return "both";
-	default: return "text";
+	case AEM_DISPLAY_TEXT: return "text";
+	default: return "auto";
 	}
+}
+
+bool aem_display_wants(enum aem_display d, const char *name)
+{
+	bool totp = !strcmp(name, AEM_ITEM_TOTP);
+
+	if (!strcmp(name, AEM_ITEM_LUKS_KEY))
+		return true;
+	return d == AEM_DISPLAY_TEXT ? !totp : d == AEM_DISPLAY_TOTP ? totp : true;
+}
+
+const char *aem_display_check(enum aem_display d, const char *const *names, size_t n)
+{
+	bool totp = false, text = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(names[i], AEM_ITEM_TOTP))
+			totp = true;
+		else if (strcmp(names[i], AEM_ITEM_LUKS_KEY))
+			text = true;
+	}
+	if ((d == AEM_DISPLAY_TOTP || d == AEM_DISPLAY_BOTH) && !totp)
+		return "display = totp/both, but there is no totp secret: run aem totp init "
+		       "(or set display = text)";
+	if ((d == AEM_DISPLAY_TEXT || d == AEM_DISPLAY_BOTH) && !text)
+		return "display = text/both, but there is no text secret: run aem secret set "
+		       "--text ... (or set display = totp)";
+	if (!totp && !text)
+		return "nothing to show at boot: the luks-key alone proves nothing; run aem secret "
+		       "set --text ... or aem totp init";
+	return NULL;
 }
 
 static int bad(char *err, size_t errlen, unsigned line, const char *why, const char *what)
@@ -76,7 +108,8 @@ static int set_key(struct aem_config *c, const char *k, const char *v)
 		return 0;
 	}
 	if (!strcmp(k, "display")) {
-		if (!strcmp(v, "text")) c->display = AEM_DISPLAY_TEXT;
+		if (!strcmp(v, "auto")) c->display = AEM_DISPLAY_AUTO;
+		else if (!strcmp(v, "text")) c->display = AEM_DISPLAY_TEXT;
 		else if (!strcmp(v, "totp")) c->display = AEM_DISPLAY_TOTP;
 		else if (!strcmp(v, "both")) c->display = AEM_DISPLAY_BOTH;
 		else return -1;

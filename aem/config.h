@@ -4,6 +4,7 @@
 #ifndef AEM_CONFIG_H
 #define AEM_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "pcr.h"
@@ -13,13 +14,19 @@
 #define AEM_CONF_MAX (64u << 10)
 #define AEM_CONF_PATH_MAX 512
 
-enum aem_display { AEM_DISPLAY_TEXT = 0, AEM_DISPLAY_TOTP, AEM_DISPLAY_BOTH };
+/* Which secrets of the state directory enter the sealed bundle (so what the
+ * boot shows): auto = all of them; text = all but the `totp` item; totp =
+ * only `totp`; both = all, and both kinds must be there. The `luks-key`
+ * item (multi-factor, never shown) goes in whatever the choice. */
+enum aem_display { AEM_DISPLAY_AUTO = 0, AEM_DISPLAY_TEXT, AEM_DISPLAY_TOTP, AEM_DISPLAY_BOTH };
+#define AEM_ITEM_TOTP "totp"
+#define AEM_ITEM_LUKS_KEY "luks-key"
 
 struct aem_config {
 	aem_pcr_mask pcrs_tpm2;        /* default 13,17,18 */
 	aem_pcr_mask pcrs_tpm12;       /* default 13,17,18,19 */
 	enum aem_bank bank_tpm2;       /* default sha256 (tboot's extpol default) */
-	enum aem_display display;      /* default text */
+	enum aem_display display;      /* default auto */
 	char grub_cfg[AEM_CONF_PATH_MAX];  /* default /boot/grub/grub.cfg */
 	char grub_entry[AEM_CONF_PATH_MAX];/* "" = the first tboot entry */
 	char event_log[AEM_CONF_PATH_MAX]; /* "" = none configured */
@@ -40,5 +47,10 @@ int aem_config_load(const char *path, struct aem_config *c, char *err, size_t er
 aem_pcr_mask aem_config_pcrs(const struct aem_config *c, enum aem_family f);
 enum aem_bank aem_config_bank(const struct aem_config *c, enum aem_family f);
 const char *aem_display_name(enum aem_display d);
+/* Does the secret called name enter the bundle under display d? Pure. */
+bool aem_display_wants(enum aem_display d, const char *name);
+/* The bundle's items (names[0..n)) against d: NULL when they suit it, else
+ * a sentence saying what is missing and what to do. Pure. */
+const char *aem_display_check(enum aem_display d, const char *const *names, size_t n);
 
 #endif

@@ -106,26 +106,41 @@ int aem_lc_sealed_matches(const char *path, const struct aem_pcr_values *v)
 	return rc;
 }
 
-/* Every plaintext secret of the state into b (buffers in bufs[], lens[]). */
-static int bundle_from_state(struct aem_bundle *b, uint8_t **bufs, size_t *lens)
+/* The plaintext secrets of the state that the configured display takes
+ * (aem_display_wants) into b, buffers in bufs[], lens[]; lc->why says what
+ * is missing when the result could not be shown at boot. */
+static int bundle_from_state(struct aem_lc *lc, struct aem_bundle *b, uint8_t **bufs, size_t *lens)
 {
+	const char *taken[AEM_BUNDLE_MAX_SECRETS], *problem;
 	char **names = NULL;
 	size_t n = 0;
 	int rc = aem_state_secret_list(&names, &n);
 
-	if (rc)
-		return rc;
-	if (n == 0 || n > AEM_BUNDLE_MAX_SECRETS)
-		rc = n ? AEM_TPM_E_INVAL : AEM_TPM_E_IO;
+	if (!rc && n == 0)
+		rc = AEM_TPM_E_IO, errno = ENOENT;
 	for (size_t i = 0; !rc && i < n; i++) {
-		rc = aem_state_secret_read(names[i], &bufs[i], &lens[i]);
-		snprintf(b->item[i].name, sizeof(b->item[i].name), "%s", names[i]);
-		b->item[i].data = bufs[i];
-		b->item[i].len = lens[i];
-		b->n = i + 1;
+		if (!aem_display_wants(lc->cfg.display, names[i]))
+			continue;
+		if (b->n == AEM_BUNDLE_MAX_SECRETS) {
+			rc = AEM_TPM_E_INVAL;
+			break;
+		}
+		rc = aem_state_secret_read(names[i], &bufs[b->n], &lens[b->n]);
+		snprintf(b->item[b->n].name, sizeof(b->item[b->n].name), "%s", names[i]);
+		b->item[b->n].data = bufs[b->n];
+		b->item[b->n].len = lens[b->n];
+		taken[b->n] = b->item[b->n].name;
+		b->n++;
 	}
-	if (n == 0)
-		errno = ENOENT;
+	problem = rc ? NULL : aem_display_check(lc->cfg.display, taken, b->n);
+	if (problem)
+		rc = AEM_TPM_E_INVAL, snprintf(lc->why, sizeof(lc->why), "%s", problem);
+	else if (rc == AEM_TPM_E_INVAL)
+		snprintf(lc->why, sizeof(lc->why), "more than %d secrets in %s/secrets",
+			 AEM_BUNDLE_MAX_SECRETS, aem_state_dir());
+	else if (rc)
+		snprintf(lc->why, sizeof(lc->why), "no secrets to seal in %s/secrets (aem secret set)",
+			 aem_state_dir());
 	aem_state_free_list(names, n);
 	return rc;
 }
@@ -180,9 +195,8 @@ int aem_lc_seal_pending(struct aem_lc *lc, const struct aem_media_rec *m, const 
 		snprintf(lc->why, sizeof(lc->why), "media aem%s is revoked: install it again", m->suffix);
 		rc = AEM_TPM_E_INVAL;
 	}
-	if (!rc && (rc = bundle_from_state(&b, bufs, lens)) != 0)
-		snprintf(lc->why, sizeof(lc->why), "no secrets to seal in %s/secrets (aem secret set)",
-			 aem_state_dir());
+	if (!rc)
+		rc = bundle_from_state(lc, &b, bufs, lens);
 	b.slot = m->slot;
 	if (!rc && RAND_priv_bytes(b.token, sizeof(b.token)) != 1)
 		rc = AEM_TPM_E_CRYPTO;

@@ -78,27 +78,6 @@ int aem_mfa_open(struct aem_tpm *t, const uint8_t *buf, size_t len, const char *
 	return err;
 }
 
-static int luks_load(const char *device, struct crypt_device **cd)
-{
-	if (crypt_init(cd, device) < 0)
-		return AEM_TPM_E_IO;
-	if (crypt_load(*cd, CRYPT_LUKS2, NULL) < 0) {
-		crypt_free(*cd);
-		*cd = NULL;
-		return AEM_TPM_E_FORMAT;
-	}
-	return 0;
-}
-
-static int luks_err(int r)
-{
-	if (r == -EPERM || r == -ENOENT)
-		return AEM_TPM_E_AUTH; /* no keyslot opened with the given passphrase */
-	if (r == -ENOMEM)
-		return AEM_TPM_E_NOMEM;
-	return AEM_TPM_E_IO;
-}
-
 int aem_mfa_enroll(const char *device, const char *old, size_t old_len,
 		   const uint8_t key[AEM_MFA_KEY_LEN], int *slot)
 {
@@ -107,7 +86,7 @@ int aem_mfa_enroll(const char *device, const char *old, size_t old_len,
 		.flags = CRYPT_PBKDF_NO_BENCHMARK,
 	};
 	struct crypt_device *cd = NULL;
-	int r, err = luks_load(device, &cd);
+	int r, err = aem_mfa_luks_load(device, &cd);
 
 	*slot = -1;
 	if (err)
@@ -118,7 +97,7 @@ int aem_mfa_enroll(const char *device, const char *old, size_t old_len,
 						    (const char *)key, AEM_MFA_KEY_LEN);
 	crypt_free(cd);
 	if (r < 0)
-		return luks_err(r);
+		return aem_mfa_luks_err(r);
 	*slot = r;
 	return 0;
 }
@@ -126,31 +105,13 @@ int aem_mfa_enroll(const char *device, const char *old, size_t old_len,
 int aem_mfa_unenroll(const char *device, int slot)
 {
 	struct crypt_device *cd = NULL;
-	int r, err = luks_load(device, &cd);
+	int r, err = aem_mfa_luks_load(device, &cd);
 
 	if (err)
 		return err;
 	r = crypt_keyslot_destroy(cd, slot);
 	crypt_free(cd);
 	return r < 0 ? AEM_TPM_E_IO : 0;
-}
-
-int aem_mfa_activate(const char *device, const char *name, const uint8_t key[AEM_MFA_KEY_LEN],
-		     int *slot)
-{
-	struct crypt_device *cd = NULL;
-	int r, err = luks_load(device, &cd);
-
-	*slot = -1;
-	if (err)
-		return err;
-	r = crypt_activate_by_passphrase(cd, name, CRYPT_ANY_SLOT, (const char *)key,
-					 AEM_MFA_KEY_LEN, 0);
-	crypt_free(cd);
-	if (r < 0)
-		return luks_err(r);
-	*slot = r;
-	return 0;
 }
 
 int aem_mfa_write_keyfile(const char *path, const uint8_t key[AEM_MFA_KEY_LEN])

@@ -49,4 +49,11 @@ int aem_mfa_activate(const char *device, const char *name, const uint8_t key[AEM
  * not aem, opens the disk. path should be on a tmpfs such as /run. */
 int aem_mfa_write_keyfile(const char *path, const uint8_t key[AEM_MFA_KEY_LEN]);
 
+/* Shared by mfa.c and mfa_activate.c: crypt_init + crypt_load of a LUKS2
+ * device (AEM_TPM_E_IO / AEM_TPM_E_FORMAT), and libcryptsetup's negative
+ * errno as AEM_TPM_E_* (-EPERM, -ENOENT: AEM_TPM_E_AUTH). */
+struct crypt_device;
+int aem_mfa_luks_load(const char *device, struct crypt_device **cd);
+int aem_mfa_luks_err(int r);
+
 #endif

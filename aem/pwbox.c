@@ -1,15 +1,14 @@
-/* Password boxes (pwbox.h): scrypt-stretched password, AES-256-GCM. */
+/* Password boxes (pwbox.h): scrypt-stretched password, AES-256-GCM. Parsing
+ * and opening, which the boot program links; making a box is pwbox_seal.c. */
 #include "pwbox.h"
 #include "aead.h"
 #include "err.h"
 #include "kdf.h"
 #include "rd.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <openssl/rand.h>
 
-static int kdf_ok(unsigned log2n, unsigned r, unsigned p)
+int aem_pwbox_kdf_ok(unsigned log2n, unsigned r, unsigned p)
 {
 	return log2n >= AEM_PWBOX_LOG2N_MIN && log2n <= AEM_PWBOX_LOG2N_MAX && r >= 1 &&
 	       r <= AEM_PWBOX_R_MAX && p >= 1 && p <= AEM_PWBOX_P_MAX &&
@@ -35,7 +34,7 @@ int aem_pwbox_parse(const uint8_t *buf, size_t len, struct aem_pwbox *out)
 	    aem_rd_u8(&r, &out->p) || aem_rd_u8(&r, &reserved) || aem_rd_bytes(&r, out->salt, 16) ||
 	    aem_rd_bytes(&r, out->nonce, 12) || aem_rd_bytes(&r, out->tag, 16) || aem_rd_be32(&r, &ct_len))
 		return AEM_TPM_E_FORMAT;
-	if (kdf != AEM_KDF_SCRYPT || reserved || !kdf_ok(out->log2n, out->r, out->p) ||
+	if (kdf != AEM_KDF_SCRYPT || reserved || !aem_pwbox_kdf_ok(out->log2n, out->r, out->p) ||
 	    ct_len == 0 || ct_len > AEM_PWBOX_MAX_DATA || ct_len != aem_rd_left(&r))
 		return AEM_TPM_E_FORMAT;
 	out->ct = aem_rd_view(&r, ct_len);
@@ -43,68 +42,13 @@ int aem_pwbox_parse(const uint8_t *buf, size_t len, struct aem_pwbox *out)
 	return 0;
 }
 
-static int derive(const char *pw, size_t pw_len, const struct aem_pwbox *b,
-		  uint8_t key[AEM_AEAD_KEY_SIZE])
+int aem_pwbox_derive(const char *pw, size_t pw_len, const struct aem_pwbox *b,
+		     uint8_t key[AEM_AEAD_KEY_SIZE])
 {
 	if (!pw || pw_len == 0)
 		return AEM_TPM_E_INVAL;
 	return aem_pin_stretch_scrypt(pw, pw_len, b->salt, sizeof(b->salt), b->log2n, b->r, b->p,
 				      key, AEM_AEAD_KEY_SIZE);
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-int aem_pwbox_seal_kdf(const char *pw, size_t pw_len, unsigned log2n, unsigned r, unsigned p,
-		       const uint8_t *pt, size_t len, uint8_t **out, size_t *out_len)
-{
-	struct aem_pwbox b = { .log2n = (uint8_t)log2n, .r = (uint8_t)r, .p = (uint8_t)p };
-	uint8_t key[AEM_AEAD_KEY_SIZE], *f;
-	size_t n = AEM_PWBOX_OVERHEAD + len;
-	int err;
-
-	*out = NULL;
-	*out_len = 0;
-	if (!pt || len == 0 || len > AEM_PWBOX_MAX_DATA || !kdf_ok(log2n, r, p))
-		return AEM_TPM_E_INVAL;
-	if (RAND_bytes(b.salt, sizeof(b.salt)) != 1)
-		return AEM_TPM_E_CRYPTO;
-	f = calloc(1, n);
-	if (!f)
-		return AEM_TPM_E_NOMEM;
-	memcpy(f, AEM_PWBOX_MAGIC, AEM_PWBOX_MAGIC_SIZE);
-	f[8] = AEM_PWBOX_VERSION;
-	f[9] = AEM_KDF_SCRYPT;
-	f[10] = b.log2n;
-	f[11] = b.r;
-	f[12] = b.p;
-	memcpy(f + 14, b.salt, sizeof(b.salt));
-	put_u32(f + 58, (uint32_t)len);
-	err = derive(pw, pw_len, &b, key);
-	if (!err)
-		err = aem_aead_encrypt(key, f, AEM_PWBOX_HEAD, pt, len, f + AEM_PWBOX_OVERHEAD,
-				       f + 30, f + 42);
-	explicit_bzero(key, sizeof(key));
-	if (err) {
-		explicit_bzero(f, n);
-		free(f);
-		return err;
-	}
-	*out = f;
-	*out_len = n;
-	return 0;
-}
-
-int aem_pwbox_seal(const char *pw, size_t pw_len, const uint8_t *pt, size_t len, uint8_t **out,
-		   size_t *out_len)
-{
-	return aem_pwbox_seal_kdf(pw, pw_len, AEM_KDF_SCRYPT_LOG2N, AEM_KDF_SCRYPT_R,
-				  AEM_KDF_SCRYPT_P, pt, len, out, out_len);
 }
 
 int aem_pwbox_open(const uint8_t *buf, size_t len, const char *pw, size_t pw_len, uint8_t *pt,
@@ -120,7 +64,7 @@ int aem_pwbox_open(const uint8_t *buf, size_t len, const char *pw, size_t pw_len
 		return err;
 	if (b.ct_len > cap)
 		return AEM_TPM_E_INVAL;
-	err = derive(pw, pw_len, &b, key);
+	err = aem_pwbox_derive(pw, pw_len, &b, key);
 	if (!err)
 		err = aem_aead_decrypt(key, buf, AEM_PWBOX_HEAD, b.ct, b.ct_len, b.nonce, b.tag, pt);
 	explicit_bzero(key, sizeof(key));

@@ -55,4 +55,11 @@ int aem_pwbox_seal_kdf(const char *pw, size_t pw_len, unsigned log2n, unsigned r
 int aem_pwbox_open(const uint8_t *buf, size_t len, const char *pw, size_t pw_len, uint8_t *pt,
 		   size_t cap, size_t *pt_len);
 
+/* Shared by pwbox.c and pwbox_seal.c: are the scrypt parameters within the
+ * limits above; the AES key for box b from pw (AEM_TPM_E_INVAL for an empty
+ * password). */
+int aem_pwbox_kdf_ok(unsigned log2n, unsigned r, unsigned p);
+int aem_pwbox_derive(const char *pw, size_t pw_len, const struct aem_pwbox *b,
+		     uint8_t key[32]);
+
 #endif

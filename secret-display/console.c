@@ -23,7 +23,7 @@ static int write_all(int fd, const char *s, size_t n)
 	return AEM_DISP_OK;
 }
 
-static int write_str(int fd, const char *s)
+int aem_disp_console_puts(int fd, const char *s)
 {
 	return write_all(fd, s, strlen(s));
 }
@@ -53,7 +53,7 @@ static int write_sanitised(int fd, const char *text)
 
 int aem_disp_console_clear(int out_fd)
 {
-	return write_str(out_fd, AEM_DISP_CLEAR_ALL);
+	return aem_disp_console_puts(out_fd, AEM_DISP_CLEAR_ALL);
 }
 
 /* Read up to and including a newline, or to end of input. The bytes are
@@ -84,14 +84,14 @@ int aem_disp_console_show(int in_fd, int out_fd, const char *title, const char *
 	if (rc == 0 && title && *title) {
 		rc = write_sanitised(out_fd, title);
 		if (rc == 0)
-			rc = write_str(out_fd, "\n\n");
+			rc = aem_disp_console_puts(out_fd, "\n\n");
 	}
 	if (rc == 0 && text)
 		rc = write_sanitised(out_fd, text);
 	if (rc == 0 && (!text || !*text || text[strlen(text) - 1] != '\n'))
-		rc = write_str(out_fd, "\n");
+		rc = aem_disp_console_puts(out_fd, "\n");
 	if (rc == 0)
-		rc = write_str(out_fd, "\nPress Enter to continue.");
+		rc = aem_disp_console_puts(out_fd, "\nPress Enter to continue.");
 	if (rc == 0)
 		rc = wait_enter(in_fd);
 	rc2 = aem_disp_console_clear(out_fd);

@@ -21,4 +21,7 @@ int aem_disp_console_show(int in_fd, int out_fd, const char *title, const char *
 /* Clear screen and scrollback on out_fd. */
 int aem_disp_console_clear(int out_fd);
 
+/* Write all of s to fd as it is (no sanitising: for the caller's own text). */
+int aem_disp_console_puts(int fd, const char *s);
+
 #endif

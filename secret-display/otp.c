@@ -1,52 +1,21 @@
-/* HOTP/TOTP: counter encoding, dynamic truncation, and the OpenSSL back end. */
+/* HOTP/TOTP: counter encoding, dynamic truncation, and the OpenSSL back end.
+ * (The algorithm names are in otp_names.c: the boot program needs none.) */
 #include "otp.h"
 #include "disp_err.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/mman.h>
-
-static const struct {
-	enum aem_disp_otp_alg alg;
-	const char *name;
-	const char *dashed;
-	size_t len;
-} algs[] = {
-	{ AEM_DISP_OTP_SHA1, "SHA1", "SHA-1", 20 },
-	{ AEM_DISP_OTP_SHA256, "SHA256", "SHA-256", 32 },
-	{ AEM_DISP_OTP_SHA512, "SHA512", "SHA-512", 64 },
-};
-#define NALGS (sizeof(algs) / sizeof(algs[0]))
 
 size_t aem_disp_otp_mac_len(enum aem_disp_otp_alg alg)
 {
-	for (size_t i = 0; i < NALGS; i++)
-		if (algs[i].alg == alg)
-			return algs[i].len;
-	return 0;
-}
-
-const char *aem_disp_otp_alg_name(enum aem_disp_otp_alg alg)
-{
-	for (size_t i = 0; i < NALGS; i++)
-		if (algs[i].alg == alg)
-			return algs[i].name;
-	return NULL;
-}
-
-int aem_disp_otp_alg_parse(const char *s, enum aem_disp_otp_alg *alg)
-{
-	if (!s || !alg)
-		return AEM_DISP_E_INVAL;
-	for (size_t i = 0; i < NALGS; i++) {
-		if (!strcasecmp(s, algs[i].name) || !strcasecmp(s, algs[i].dashed)) {
-			*alg = algs[i].alg;
-			return AEM_DISP_OK;
-		}
+	switch (alg) {
+	case AEM_DISP_OTP_SHA1: return 20;
+	case AEM_DISP_OTP_SHA256: return 32;
+	case AEM_DISP_OTP_SHA512: return 64;
 	}
-	return AEM_DISP_E_INVAL;
+	return 0;
 }
 
 static const uint32_t dec_pow[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,

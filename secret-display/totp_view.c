@@ -53,36 +53,19 @@ int aem_disp_totp_line(uint64_t t, const char *code, char *out, size_t outsz)
 	return n < 0 || (size_t)n >= outsz ? AEM_DISP_E_SPACE : 0;
 }
 
-static int write_str(int fd, const char *s)
-{
-	size_t n = strlen(s);
-
-	while (n) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return AEM_DISP_E_IO;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int console_render(void *ctx, const char *title, const char *line)
 {
 	int fd = *(const int *)ctx;
 	int rc = aem_disp_console_clear(fd);
 
 	if (!rc && title && *title)
-		rc = write_str(fd, title);
+		rc = aem_disp_console_puts(fd, title);
 	if (!rc)
-		rc = write_str(fd, "\n\n");
+		rc = aem_disp_console_puts(fd, "\n\n");
 	if (!rc)
-		rc = write_str(fd, line);
+		rc = aem_disp_console_puts(fd, line);
 	if (!rc)
-		rc = write_str(fd, "\n\nPress Enter to continue.\n");
+		rc = aem_disp_console_puts(fd, "\n\nPress Enter to continue.\n");
 	return rc;
 }
 

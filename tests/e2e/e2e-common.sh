@@ -9,6 +9,8 @@
 #   e2e_media IMG UUID DIR      ext4 image labelled aem, content from DIR
 #   e2e_provision SECRET UUID DIR LUKS DRTM   lay out DIR as the AEM media the
 #                               lifecycle way, sealed on the TPM state in ./tpm
+#                               (calls e2e_provision_extra LUKS, when the test
+#                               defines it, before the seal)
 #   e2e_nvslot                  the media's freshness slot (72 bytes hex, tpm2_nvread)
 #   e2e_media_ls IMG            the sealed files on a media image (debugfs)
 #   e2e_boot NAME APPEND [QEMU ARGS...]   start swtpm + proxy + QEMU in ./NAME
@@ -159,6 +161,9 @@ e2e_provision() { # secret-file media-uuid media-dir luks-img drtm-data
 	mkdir -p "$3"
 	"$AEM_BUILD/aem" install --uuid "$2" "$3" > install.out || fail "aem install"
 	"$AEM_BUILD/aem" secret set --file "$1" > /dev/null || fail "aem secret set"
+	# A test's own further secrets (a totp item, the luks-key box: its keyslot
+	# changes the LUKS header, so before the seal), when it defines this.
+	if declare -F e2e_provision_extra > /dev/null; then e2e_provision_extra "$4"; fi
 	swtpm_ioctl --tcp "$AEM_SIM_CTRL" -l 4 > /dev/null || fail "set locality 4"
 	swtpm_ioctl --tcp "$AEM_SIM_CTRL" -h "$5" > /dev/null || fail "hash start/data/end"
 	swtpm_ioctl --tcp "$AEM_SIM_CTRL" -l 0 > /dev/null || fail "set locality 0"

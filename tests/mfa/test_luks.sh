@@ -75,3 +75,39 @@ if [ -e /dev/mapper/control ] && losetup -f >/dev/null 2>&1; then
 else
 	echo "note: no device-mapper/loop here: activation by name not tried"
 fi
+
+# The lifecycle way (no --out): the box becomes the luks-key secret of the
+# state, no TPM involved; decrypted by Python from the documented layout, the
+# key it holds opens the image per cryptsetup. aem secret set refuses a
+# luks-key (or totp) that is not one.
+export AEM_STATE_DIR=$PWD/state
+AEM_LUKS_PASSPHRASE='old passphrase' "$AEM" mfa enroll --device disk.img > enroll.out || fail "enroll into the state"
+grep -q "kept as the secret 'luks-key' in $AEM_STATE_DIR/secrets" enroll.out || fail "not said: $(cat enroll.out)"
+assert_eq "keyslots after the lifecycle enroll" 3 "$(slots)"
+assert_eq "state item mode" 600 "$(stat -c %a state/secrets/luks-key)"
+if python3 -c 'import cryptography' 2>/dev/null; then
+	python3 - state/secrets/luks-key > k6 <<'PY' || fail "Python could not open the box"
+import hashlib, struct, sys, os
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+b = open(sys.argv[1], "rb").read()
+assert b[:8] == b"\x89AEMPBOX" and b[8] == 1 and b[9] == 1 and b[13] == 0
+salt, nonce, tag = b[14:30], b[30:42], b[42:58]
+(n,) = struct.unpack(">I", b[58:62]); ct = b[62:]
+assert n == len(ct) == 64
+key = hashlib.scrypt(os.environ["AEM_MFA_PASSWORD"].encode(), salt=salt, n=1 << b[10], r=b[11],
+                     p=b[12], maxmem=1 << 30, dklen=32)
+sys.stdout.buffer.write(AESGCM(key).decrypt(nonce, ct + tag, b[:30]))
+PY
+	cryptsetup open --test-passphrase --key-file k6 disk.img || fail "cryptsetup rejects the key of the state's box"
+	echo "ok: the luks-key box (Python) holds a key that opens the image (cryptsetup)"
+else
+	echo "note: python3-cryptography missing: independent decryption not run"
+fi
+rc=0; printf 'not a box' | "$AEM" secret set --name luks-key --file - 2> err || rc=$?
+assert_eq "secret set --name luks-key with garbage" 3 "$rc"
+grep -q "not a luks-key item" err || fail "not explained: $(cat err)"
+rc=0; "$AEM" secret set --name totp --text "123456" 2> err || rc=$?
+assert_eq "secret set --name totp with text" 3 "$rc"
+grep -q "not a totp item" err || fail "not explained: $(cat err)"
+"$AEM" secret set --name luks-key --file state/secrets/luks-key > /dev/null || fail "a real box refused"
+echo "ok: secret set checks the totp and luks-key items"

@@ -5,6 +5,9 @@
 #   init_confirmed ARGS...   aem totp init ARGS, answering its question with oathtool's
 #                            code for the URI it printed; stdout in init.out, stderr in
 #                            init.err; returns aem's exit status
+# aem totp init keeps the key as the totp secret of the state directory:
+# never the machine's /var/lib/aem from a test.
+export AEM_STATE_DIR=${AEM_STATE_DIR:-$PWD/state}
 uri_param() { printf '%s\n' "$1" | sed -n "s/.*[?&]$2=\([^&]*\).*/\1/p"; }
 uri_hex() {
 	local s; s=$(uri_param "$1" secret)

@@ -24,7 +24,7 @@ static void test_defaults(void **state)
 	assert_int_equal(aem_config_pcrs(&c, AEM_FAMILY_TPM12), BIT(13) | BIT(17) | BIT(18) | BIT(19));
 	assert_int_equal(aem_config_bank(&c, AEM_FAMILY_TPM20), AEM_BANK_SHA256);
 	assert_int_equal(aem_config_bank(&c, AEM_FAMILY_TPM12), AEM_BANK_SHA1);
-	assert_string_equal(aem_display_name(c.display), "text");
+	assert_string_equal(aem_display_name(c.display), "auto");
 	assert_string_equal(c.grub_cfg, "/boot/grub/grub.cfg");
 }
 

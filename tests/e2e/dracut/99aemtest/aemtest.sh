@@ -1,5 +1,6 @@
 #!/bin/sh
 # aemtest drtm|cap: see module-setup.sh. Talks on /dev/ttyS1 (the harness's pipe).
+# cap also lists the device-mapper devices the kernel has (name, dm uuid).
 aux=/dev/ttyS1
 case "$1" in
 drtm)
@@ -30,6 +31,10 @@ cap)
     out=empty
     [ -s /run/aemtest.out ] && out=nonempty
     while read -r l; do echo "AEMTEST cap: $l"; done < /run/aemtest.err > "$aux"
+    # device-mapper devices as the kernel names them (aem-boot's multi-factor unlock)
+    for d in /sys/block/dm-*/dm; do
+        [ -e "$d/name" ] && echo "AEMTEST dm: $(cat "$d/name") $(cat "$d/uuid")" > "$aux"
+    done
     echo "AEMTEST cap rc=$rc stdout=$out" > "$aux"
     ;;
 esac
