@@ -97,7 +97,7 @@ struct aem_lc_boot {
 	bool rotated;                 /* freshness rotated and the files tidied */
 	char rot_why[AEM_LC_WHY];     /* why not, when !rotated */
 };
-/* Unseal the media at root (current, pending, then write-ahead file), check
+/* Unseal the media at root (pending, write-ahead, then current file), check
  * freshness against NV, then rotate the token and retire what the boot made
  * obsolete. A rotation failure leaves the result usable (rotated false). */
 int aem_lc_boot_unseal(struct aem_lc *lc, const char *root, struct aem_lc_boot *b);

@@ -225,10 +225,29 @@ static int rotate(struct aem_lc *lc, const char *root, struct aem_lc_boot *b,
 	return rc;
 }
 
+/* Rename the write-ahead file (and its sidecar) to the file its fresh token
+ * belongs to: current or pending. */
+static int promote(struct aem_lc *lc, const char *root, struct aem_lc_boot *b)
+{
+	enum aem_sealed_which to = b->match == AEM_FRESH_CUR ? AEM_SEALED_CUR : AEM_SEALED_NEXT;
+	char from_p[PATHLEN], to_p[PATHLEN];
+
+	aem_state_sealed_path(root, lc->id_hex, AEM_SEALED_NEW, from_p, sizeof(from_p));
+	aem_state_sealed_path(root, lc->id_hex, to, to_p, sizeof(to_p));
+	if (rename(from_p, to_p) || aem_file_sync_dir(to_p))
+		return AEM_TPM_E_IO;
+	aem_lc_exp_rename(from_p, to_p);
+	b->used = to;
+	return 0;
+}
+
 int aem_lc_boot_unseal(struct aem_lc *lc, const char *root, struct aem_lc_boot *b)
 {
-	static const enum aem_sealed_which order[] = { AEM_SEALED_CUR, AEM_SEALED_NEXT,
-						      AEM_SEALED_NEW };
+	/* Newest intent first: a pending bundle (aem reseal / aem update) that
+	 * unseals on this boot replaces the current one; the current one is the
+	 * fallback (an update not booted yet, or an old kernel chosen). */
+	static const enum aem_sealed_which order[] = { AEM_SEALED_NEXT, AEM_SEALED_NEW,
+						      AEM_SEALED_CUR };
 	char notes[AEM_LC_WHY] = "";
 	struct aem_fresh_slot slot;
 	struct aem_sealed s;
@@ -248,7 +267,13 @@ int aem_lc_boot_unseal(struct aem_lc *lc, const char *root, struct aem_lc_boot *
 			 "no sealed secret for this TPM on the media (aem reseal / aem update)");
 		return rc == AEM_TPM_E_IO && !seen ? AEM_TPM_E_IO : rc;
 	}
-	b->rotated = rotate(lc, root, b, &s, &slot) == 0;
+	/* The write-ahead file unsealed (a crash before its rename): give it the
+	 * name its token has in NV first, since the rotation writes that name. */
+	if (b->used == AEM_SEALED_NEW && promote(lc, root, b) != 0)
+		snprintf(b->rot_why, sizeof(b->rot_why), "cannot rename %s into place: %s",
+			 which_name[AEM_SEALED_NEW], strerror(errno));
+	else
+		b->rotated = rotate(lc, root, b, &s, &slot) == 0;
 	aem_sealed_free(&s);
 	return 0;
 }

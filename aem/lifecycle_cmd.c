@@ -71,9 +71,10 @@ int aem_lc_cmd_media(const char *verb, const char *suffix, char ***list, size_t 
 static const char boot_help[] =
 	"usage: aem boot-unseal --media DIR [--name NAME] [--out FILE] [--tcti SPEC]\n"
 	"What the boot path runs: unseal this TPM's bundle on the AEM media mounted at DIR\n"
-	"(the current file, else the one `aem update` prepared), refuse a stale freshness\n"
-	"token (an old copy of the media), print secret NAME (default \"secret\"), then\n"
-	"rotate the token and retire the files this boot made obsolete.\n";
+	"(the pending file aem reseal / aem update prepared when it unseals on this boot,\n"
+	"else the current one), refuse a stale freshness token (an old copy of the media),\n"
+	"print secret NAME (default \"secret\"; the binary totp and luks-key items only\n"
+	"with --out), then rotate the token and retire the files this boot made obsolete.\n";
 
 static int show(const struct aem_lc_boot *b, const char *name, const char *out)
 {
@@ -86,6 +87,11 @@ static int show(const struct aem_lc_boot *b, const char *name, const char *out)
 	}
 	if (out)
 		return aem_file_write_atomic(out, it->data, it->len, 0600) ? AEM_EXIT_IO : AEM_EXIT_OK;
+	if (!strcmp(name, AEM_ITEM_TOTP) || !strcmp(name, AEM_ITEM_LUKS_KEY)) {
+		fprintf(stderr, "aem boot-unseal: '%s' is a binary item: write it with --out FILE\n",
+			name);
+		return AEM_EXIT_USAGE;
+	}
 	while (off < it->len) {
 		ssize_t w = write(STDOUT_FILENO, it->data + off, it->len - off);
 		if (w <= 0)
@@ -103,7 +109,7 @@ int cmd_boot_unseal(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *media = NULL, *name = "secret", *out = NULL, *tcti = NULL;
-	static const char *const used[] = { "current", "pending (prepared by aem update)",
+	static const char *const used[] = { "current", "pending (prepared by aem reseal/update)",
 					    "write-ahead" };
 	struct aem_lc lc;
 	struct aem_lc_boot b;
