@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <termios.h>
 #include <unistd.h>
 #include <fcntl.h>
 #include <errno.h>
@@ -56,55 +55,12 @@ int aem_exit_from_tpm(int err)
 	}
 }
 
-/* One line from the terminal with echo off; the newline is dropped. */
-static int tty_line(FILE *tty, const char *prompt, char *buf, size_t len)
-{
-	struct termios old, quiet;
-	int echo_off = tcgetattr(fileno(tty), &old) == 0;
-	size_t n;
-
-	fprintf(stderr, "%s", prompt);
-	if (echo_off) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	}
-	if (!fgets(buf, (int)len, tty))
-		buf[0] = '\0';
-	if (echo_off)
-		tcsetattr(fileno(tty), TCSAFLUSH, &old);
-	fprintf(stderr, "\n");
-	n = strcspn(buf, "\n");
-	buf[n] = '\0';
-	return (int)n;
-}
-
 int aem_read_pin(const char *prompt, int confirm, char *buf, size_t len)
 {
-	const char *env = getenv("AEM_PIN");
-	char again[256];
-	FILE *tty;
-	int n;
+	/* env AEM_PIN: for tests and scripted setups; documented in aem(1). An
+	 * empty PIN is no PIN. */
+	int n = aem_ask_password("AEM_PIN", prompt, confirm, buf, len);
 
-	/* For tests and scripted setups; documented in aem(1). */
-	if (env) {
-		if (strlen(env) + 1 > len || !*env)
-			return -1;
-		strcpy(buf, env);
-		return (int)strlen(buf);
-	}
-	tty = fopen("/dev/tty", "r+");
-	if (!tty)
-		return -1;
-	setvbuf(tty, NULL, _IONBF, 0);
-	n = tty_line(tty, prompt, buf, len);
-	if (n > 0 && confirm && (tty_line(tty, "Repeat the PIN: ", again, sizeof(again)) != n ||
-				 strcmp(again, buf))) {
-		fprintf(stderr, "aem: the PINs differ\n");
-		n = -1;
-	}
-	explicit_bzero(again, sizeof(again));
-	fclose(tty);
 	if (n <= 0) {
 		explicit_bzero(buf, len);
 		return -1;

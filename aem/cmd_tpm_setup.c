@@ -11,13 +11,13 @@
 #include "state.h"
 #include "tpm.h"
 #include "tpm12.h"
+#include "sealopts.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 /* The owner password file under the state directory. */
@@ -34,31 +34,11 @@ static const char setup_help[] =
 
 int aem_srk_prompt(char *buf, size_t len)
 {
-	struct termios old, quiet;
-	FILE *tty = fopen("/dev/tty", "r+");
-	int echo_off;
-	size_t n;
+	int n = aem_ask_password(NULL, "TPM 1.2 SRK password: ", 0, buf, len);
 
-	if (!tty)
-		return -1;
-	echo_off = tcgetattr(fileno(tty), &old) == 0;
-	fputs("TPM 1.2 SRK password: ", stderr);
-	if (echo_off) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	}
-	if (!fgets(buf, (int)len, tty))
-		buf[0] = '\0';
-	if (echo_off)
-		tcsetattr(fileno(tty), TCSAFLUSH, &old);
-	fputs("\n", stderr);
-	fclose(tty);
-	n = strcspn(buf, "\n");
-	buf[n] = '\0';
-	if (!n)
+	if (n <= 0)
 		explicit_bzero(buf, len);
-	return n ? (int)n : -1;
+	return n > 0 ? n : -1;
 }
 
 /* The owner password to give the TPM: env AEM_OWNER_PASSWORD (the backend
