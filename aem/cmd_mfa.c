@@ -92,13 +92,26 @@ static int finish(struct aem_tpm *t, int err)
 
 /* Seal and enrol; the file is written only after the keyslot exists, and
  * the keyslot is removed again when the file cannot be written. */
+/* Add key to a keyslot of the device, authorised by an existing passphrase
+ * (env AEM_LUKS_PASSPHRASE or the terminal). */
+static int enroll_key(const struct mfa_opts *o, const uint8_t key[AEM_MFA_KEY_LEN], int *slot)
+{
+	char old[PW_MAX];
+	int n = aem_ask_password("AEM_LUKS_PASSPHRASE", "Existing LUKS passphrase: ", 0, old,
+				 sizeof(old));
+	int err = n > 0 ? aem_mfa_enroll(o->device, old, (size_t)n, key, slot) : AEM_TPM_E_AUTH;
+
+	explicit_bzero(old, sizeof(old));
+	return err;
+}
+
 static int enroll_with(struct aem_tpm *t, const struct mfa_opts *o, const char *pw, size_t pw_len)
 {
 	uint8_t key[AEM_MFA_KEY_LEN], *file = NULL;
 	size_t file_len = 0;
-	char old[PW_MAX], pin[PW_MAX];
+	char pin[PW_MAX];
 	struct aem_pcr_values v;
-	int n, pin_len = 0, slot = -1, err;
+	int pin_len = 0, slot = -1, err;
 
 	err = aem_sealopts_values(t, &o->so, &v, WHO);
 	if (err)
@@ -108,13 +121,8 @@ static int enroll_with(struct aem_tpm *t, const struct mfa_opts *o, const char *
 	err = aem_mfa_create(t, &v, o->so.pin ? pin : NULL, (size_t)pin_len, pw, pw_len, key, &file,
 			     &file_len);
 	explicit_bzero(pin, sizeof(pin));
-	n = err ? 0 : aem_ask_password("AEM_LUKS_PASSPHRASE", "Existing LUKS passphrase: ", 0, old,
-				       sizeof(old));
-	if (!err && n <= 0)
-		err = AEM_TPM_E_AUTH;
 	if (!err)
-		err = aem_mfa_enroll(o->device, old, (size_t)n, key, &slot);
-	explicit_bzero(old, sizeof(old));
+		err = enroll_key(o, key, &slot);
 	explicit_bzero(key, sizeof(key));
 	if (!err && aem_file_write_atomic(o->out, file, file_len, 0600)) {
 		aem_mfa_unenroll(o->device, slot);
@@ -136,18 +144,12 @@ static int enroll_state(const struct mfa_opts *o, const char *pw, size_t pw_len)
 {
 	uint8_t key[AEM_MFA_KEY_LEN], *box = NULL;
 	size_t box_len = 0;
-	char old[PW_MAX];
-	int n, slot = -1, err = RAND_priv_bytes(key, sizeof(key)) == 1 ? 0 : AEM_TPM_E_CRYPTO;
+	int slot = -1, err = RAND_priv_bytes(key, sizeof(key)) == 1 ? 0 : AEM_TPM_E_CRYPTO;
 
 	if (!err)
 		err = aem_pwbox_seal(pw, pw_len, key, sizeof(key), &box, &box_len);
-	n = err ? 0 : aem_ask_password("AEM_LUKS_PASSPHRASE", "Existing LUKS passphrase: ", 0, old,
-				       sizeof(old));
-	if (!err && n <= 0)
-		err = AEM_TPM_E_AUTH;
 	if (!err)
-		err = aem_mfa_enroll(o->device, old, (size_t)n, key, &slot);
-	explicit_bzero(old, sizeof(old));
+		err = enroll_key(o, key, &slot);
 	explicit_bzero(key, sizeof(key));
 	if (!err && (err = aem_state_secret_write(AEM_ITEM_LUKS_KEY, box, box_len)) != 0) {
 		aem_mfa_unenroll(o->device, slot);
