@@ -14,7 +14,8 @@
 # password prompt; three wrong passwords are said and then given up; 2. the
 # right password: the key from the box opens the LUKS image; 3. Enter alone
 # skips; 4. display = text in aem.conf: the reseal leaves the totp item out
-# and the boot shows the text frame without a code.
+# and the boot shows the text frame without a code; 5. a write-protected
+# stick: mounted read-only, the secret shown, nothing written, no rotation.
 . "$AEM_SRC/tests/lib/common.sh"
 . "$AEM_SRC/tests/lifecycle/lc-common.sh"
 . "$AEM_SRC/tests/totp/totp-common.sh"
@@ -125,3 +126,15 @@ grep -q "unsealed the pending bundle" four.kmsg || { cat four.kmsg; fail "boot 4
 grep -qF "$text" four.txt || fail "display = text: the text is not shown"
 grep -q " UTC  " four.txt && fail "display = text: a code was shown"
 echo "ok: display = text seals no totp item"
+
+# A write-protected stick: aem-boot mounts it read-only, still shows the
+# secret, does not rotate (kernel log says so) and writes nothing to it.
+blockdev --setro "$loop" || fail "blockdev --setro"
+before=$(sha256sum < stick.img)
+boot five '\n\n'
+blockdev --setrw "$loop"
+grep -q "read-only, no freshness rotation" five.kmsg || { cat five.kmsg; fail "no read-only fallback said"; }
+grep -q "unsealed the current bundle .*freshness NOT rotated" five.kmsg || { cat five.kmsg; fail "boot 5: not the current bundle, or rotated"; }
+grep -qF "$text" five.txt || { cat five.txt; fail "read-only stick: the text is not shown"; }
+assert_eq "stick image after a read-only boot" "$before" "$(sha256sum < stick.img)"
+echo "ok: a write-protected stick still shows the secret, is not written, and the log says the token was not rotated"
