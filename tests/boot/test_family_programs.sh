@@ -88,6 +88,8 @@ grep -q 'libtspi' "$T/list-2.0.txt" && fail "TPM 2.0 image carries libtspi"
 grep -q 'libtss2' "$T/list-1.2.txt" && fail "TPM 1.2 image carries tpm2-tss"
 if command -v tcsd > /dev/null; then
 	grep -q 'usr/sbin/tcsd' "$T/list-1.2.txt" || fail "TPM 1.2 image lacks tcsd"
+	grep -q 'etc/aem/tcsd-nsswitch.conf' "$T/list-1.2.txt" && grep -q 'etc/aem/tcsd-hosts' "$T/list-1.2.txt" ||
+		fail "TPM 1.2 image lacks tcsd's hosts/nsswitch files"
 	grep -q 'usr/sbin/tcsd' "$T/list-2.0.txt" && fail "TPM 2.0 image carries tcsd"
 fi
 echo "ok: three programs installed; one-family programs hold one backend and no admin code; dracut packs the family's program"

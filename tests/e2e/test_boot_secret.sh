@@ -81,6 +81,11 @@ e2e_wait good aux.log "AEMTEST cap rc=" 60 || fail "no report from the post-hook
 grep -aq "AEMTEST cap rc=5 stdout=empty" good/aux.log || { cat good/aux.log; fail "unseal after the hook was not refused with a PCR mismatch"; }
 grep -aq "AEMTEST cap: PCR 13 differs" good/aux.log || fail "post-hook refusal does not name PCR 13"
 echo "ok: after the hook the guest cannot unseal (PCR 13 capped)"
+if [ "$E2E_FAMILY" = 1.2 ]; then
+	grep -aq "AEMTEST tcsd restarts=0" good/aux.log ||
+		{ grep -a "AEMTEST tcsd" good/aux.log; fail "the initramfs tcsd crashed (systemd restarted it)"; }
+	echo "ok: the initramfs tcsd served aem-boot and the later unseal without crashing (NRestarts=0)"
+fi
 e2e_wait good console.log "Please enter passphrase" 60 || fail "no passphrase prompt"
 s=$(grep -an "$secret" good/console.log | head -n 1 | cut -d: -f1)
 p=$(grep -an "Please enter passphrase" good/console.log | head -n 1 | cut -d: -f1)

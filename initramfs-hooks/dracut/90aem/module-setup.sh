@@ -84,6 +84,8 @@ install_tcsd() {
     local ps=${AEM_TCSD_SYSTEM_DATA:-/var/lib/tpm/system.data}
     [[ -s $ps ]] && inst_simple "$ps" /etc/aem/tcsd-system.data
     inst_script "$moddir/aem-tcsd.sh" /usr/sbin/aem-tcsd
+    inst_simple "$moddir/tcsd-hosts" /etc/aem/tcsd-hosts
+    inst_simple "$moddir/tcsd-nsswitch.conf" /etc/aem/tcsd-nsswitch.conf
     inst_simple "$moddir/aem-tcsd.service" "$systemdsystemunitdir/aem-tcsd.service"
     for f in passwd group; do
         grep -q '^tss:' "$initdir/etc/$f" 2> /dev/null || grep '^tss:' "/etc/$f" >> "$initdir/etc/$f"

@@ -35,6 +35,13 @@ cap)
     for d in /sys/block/dm-*/dm; do
         [ -e "$d/name" ] && echo "AEMTEST dm: $(cat "$d/name") $(cat "$d/uuid")" > "$aux"
     done
+    # TPM 1.2: how often systemd had to restart the initramfs tcsd (it must
+    # survive aem-boot's and this unseal's disconnects).
+    if [ -e /etc/systemd/system/initrd.target.wants/aem-tcsd.service ] ||
+        [ -e /usr/lib/systemd/system/aem-tcsd.service ]; then
+        sleep 1
+        echo "AEMTEST tcsd restarts=$(systemctl show -p NRestarts --value aem-tcsd.service)" > "$aux"
+    fi
     echo "AEMTEST cap rc=$rc stdout=$out" > "$aux"
     ;;
 esac
