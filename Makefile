@@ -153,7 +153,9 @@ install: all
 	@for b in $(BOOT_BIN); do if [ -x $$b ]; then \
 		install -D -m 0755 $$b $(DESTDIR)$(PREFIX)/lib/aem/$${b##*/}; fi; done
 	install -d $(DESTDIR)$(DRACUT_MODULES)/90aem
-	install -m 0755 initramfs-hooks/dracut/90aem/* $(DESTDIR)$(DRACUT_MODULES)/90aem/
+	install -m 0755 initramfs-hooks/dracut/90aem/*.sh $(DESTDIR)$(DRACUT_MODULES)/90aem/
+	install -m 0644 $(filter-out %.sh,$(wildcard initramfs-hooks/dracut/90aem/*)) \
+		$(DESTDIR)$(DRACUT_MODULES)/90aem/
 	install -D -m 0755 initramfs-hooks/grub.d/19_linux_xen_tboot_aem $(DESTDIR)$(SYSCONFDIR)/grub.d/19_linux_xen_tboot_aem
 	install -D -m 0755 initramfs-hooks/kernel-install/60-aem.install $(DESTDIR)$(SYSCONFDIR)/kernel/install.d/60-aem.install
 	install -D -m 0755 initramfs-hooks/kernel-install/zz-aem $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-aem

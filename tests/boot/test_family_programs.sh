@@ -27,6 +27,10 @@ for p in aem-boot aem-boot-tpm2 aem-boot-tpm12; do
 	cmp -s "$B/$p" "$T/root/usr/lib/aem/$p" || fail "make install did not install $p"
 done
 [ -x "$T/root/usr/lib/dracut/modules.d/90aem/module-setup.sh" ] || fail "dracut module not installed"
+for f in "$AEM_SRC"/initramfs-hooks/dracut/90aem/*; do
+	cmp -s "$f" "$T/root/usr/lib/dracut/modules.d/90aem/${f##*/}" || fail "make install left out ${f##*/}"
+done
+[ -x "$T/root/usr/lib/dracut/modules.d/90aem/aem-boot.service" ] && fail "a unit file installed executable"
 
 for p in aem-boot aem-boot-tpm2 aem-boot-tpm12; do
 	readelf -d "$B/$p" | sed -n 's/.*Shared library: \[\(.*\)\].*/\1/p' > "$T/$p.needed"
