@@ -75,19 +75,11 @@ int aem_tpm2_hmac_seal(void *impl, const struct aem_pcr_values *expect, const ui
 	return 0;
 }
 
-/* The sealed object's checks (aem_tpm2_load_blobs), and that it is an HMAC
- * key of ours. */
-static int load_blobs(const struct aem_sealed *s, TPM2B_PUBLIC *pub, TPM2B_PRIVATE *priv)
+/* Is the loaded public area an HMAC key of ours? */
+static int is_hmac_key(const TPMT_PUBLIC *p)
 {
-	const TPMT_PUBLIC *p = &pub->publicArea;
-	int err = aem_tpm2_load_blobs(s, pub, priv);
-
-	if (err)
-		return err;
-	if (p->type != TPM2_ALG_KEYEDHASH || p->objectAttributes != HMAC_ATTRS ||
-	    p->parameters.keyedHashDetail.scheme.scheme != TPM2_ALG_HMAC)
-		return AEM_TPM_E_FORMAT;
-	return 0;
+	return p->type == TPM2_ALG_KEYEDHASH && p->objectAttributes == HMAC_ATTRS &&
+	       p->parameters.keyedHashDetail.scheme.scheme == TPM2_ALG_HMAC;
 }
 
 static int run_hmac(struct tpm2 *t, ESYS_TR obj, ESYS_TR sess, const uint8_t *msg,
@@ -118,60 +110,20 @@ static int run_hmac(struct tpm2 *t, ESYS_TR obj, ESYS_TR sess, const uint8_t *ms
 	return err;
 }
 
-static int load_and_hmac(struct tpm2 *t, ESYS_TR srk, ESYS_TR sess, const TPM2B_PUBLIC *pub,
-			 const TPM2B_PRIVATE *priv, const uint8_t *auth, size_t auth_len,
-			 const uint8_t *msg, size_t msg_len, uint8_t *mac, size_t *mac_len)
-{
-	TPM2B_AUTH a = { .size = 0 };
-	ESYS_TR obj;
-	TSS2_RC rc;
-	int err;
-
-	rc = Esys_Load(t->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, priv, pub, &obj);
-	if (rc != TSS2_RC_SUCCESS) {
-		Esys_FlushContext(t->esys, sess);
-		return aem_tpm2_fail(t, rc);
-	}
-	if (auth) {
-		a.size = (UINT16)auth_len;
-		memcpy(a.buffer, auth, auth_len);
-		Esys_TR_SetAuth(t->esys, obj, &a);
-		explicit_bzero(&a, sizeof(a));
-	}
-	err = run_hmac(t, obj, sess, msg, msg_len, mac, mac_len);
-	Esys_FlushContext(t->esys, obj);
-	return err;
-}
-
 int aem_tpm2_hmac(void *impl, const struct aem_sealed *s, const uint8_t *auth, size_t auth_len,
 		  const uint8_t *msg, size_t msg_len, uint8_t *mac, size_t *mac_len)
 {
 	struct tpm2 *t = impl;
-	TPM2B_PUBLIC pub;
-	TPM2B_PRIVATE priv;
-	ESYS_TR srk, sess;
+	ESYS_TR obj, sess;
 	int err;
 
 	*mac_len = 0;
-	if (!!(s->flags & AEM_SEALED_F_PIN) != (auth != NULL) ||
-	    (auth && (auth_len == 0 || auth_len > sizeof(((TPM2B_AUTH *)0)->buffer))) ||
-	    msg_len > sizeof(((TPM2B_MAX_BUFFER *)0)->buffer))
+	if (msg_len > sizeof(((TPM2B_MAX_BUFFER *)0)->buffer))
 		return AEM_TPM_E_INVAL;
-	err = load_blobs(s, &pub, &priv);
+	err = aem_tpm2_policy_load(t, s, auth, auth_len, is_hmac_key, &obj, &sess);
 	if (err)
 		return err;
-	err = aem_tpm2_srk_get(t, 0, &srk);
-	if (err)
-		return err;
-	err = aem_tpm2_salted_session(t, srk, TPM2_SE_POLICY, &sess);
-	if (!err) {
-		err = aem_tpm2_run_policy(t, sess, s);
-		if (err)
-			Esys_FlushContext(t->esys, sess);
-		else
-			err = load_and_hmac(t, srk, sess, &pub, &priv, auth, auth_len, msg, msg_len,
-					    mac, mac_len);
-	}
-	Esys_TR_Close(t->esys, &srk);
+	err = run_hmac(t, obj, sess, msg, msg_len, mac, mac_len);
+	Esys_FlushContext(t->esys, obj);
 	return err;
 }

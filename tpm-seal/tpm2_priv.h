@@ -59,5 +59,13 @@ int aem_tpm2_create(struct tpm2 *t, ESYS_TR srk, const TPM2B_SENSITIVE_CREATE *s
 int aem_tpm2_load_blobs(const struct aem_sealed *s, TPM2B_PUBLIC *pub, TPM2B_PRIVATE *priv);
 /* PolicyPCR (+ PolicyAuthValue) in sess; AEM_TPM_E_PCR_MISMATCH when the PCRs differ. */
 int aem_tpm2_run_policy(struct tpm2 *t, ESYS_TR sess, const struct aem_sealed *s);
+/* The object of s loaded under the SRK (authValue auth when s has a PIN), and
+ * a salted policy session *sess in which its policy is already satisfied:
+ * ready for one command (Unseal, HMAC). kind_ok (NULL: any) vets the public
+ * area first. On error nothing is left loaded; on success the caller
+ * flushes *obj (and *sess when its command fails). */
+int aem_tpm2_policy_load(struct tpm2 *t, const struct aem_sealed *s, const uint8_t *auth,
+			 size_t auth_len, int (*kind_ok)(const TPMT_PUBLIC *p), ESYS_TR *obj,
+			 ESYS_TR *sess);
 
 #endif

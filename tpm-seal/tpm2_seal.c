@@ -215,57 +215,62 @@ static int unseal_object(struct tpm2 *t, ESYS_TR obj, ESYS_TR sess, uint8_t key[
 	return err;
 }
 
-static int load_and_unseal(struct tpm2 *t, ESYS_TR srk, ESYS_TR sess, const TPM2B_PUBLIC *pub,
-			   const TPM2B_PRIVATE *priv, const uint8_t *auth, size_t auth_len,
-			   uint8_t key[AEM_TPM_KEY_LEN])
+int aem_tpm2_policy_load(struct tpm2 *t, const struct aem_sealed *s, const uint8_t *auth,
+			 size_t auth_len, int (*kind_ok)(const TPMT_PUBLIC *p), ESYS_TR *obj,
+			 ESYS_TR *sess)
 {
+	TPM2B_PUBLIC pub;
+	TPM2B_PRIVATE priv;
 	TPM2B_AUTH a = { .size = 0 };
-	ESYS_TR obj;
+	ESYS_TR srk;
 	TSS2_RC rc;
 	int err;
 
-	rc = Esys_Load(t->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, priv, pub, &obj);
-	if (rc != TSS2_RC_SUCCESS) {
-		Esys_FlushContext(t->esys, sess);
-		return aem_tpm2_fail(t, rc);
+	*obj = *sess = ESYS_TR_NONE;
+	if (!!(s->flags & AEM_SEALED_F_PIN) != (auth != NULL) ||
+	    (auth && (auth_len == 0 || auth_len > sizeof(a.buffer))))
+		return AEM_TPM_E_INVAL;
+	err = aem_tpm2_load_blobs(s, &pub, &priv);
+	if (!err && kind_ok && !kind_ok(&pub.publicArea))
+		err = AEM_TPM_E_FORMAT;
+	if (!err)
+		err = aem_tpm2_srk_get(t, 0, &srk);
+	if (err)
+		return err;
+	err = aem_tpm2_salted_session(t, srk, TPM2_SE_POLICY, sess);
+	if (!err)
+		err = aem_tpm2_run_policy(t, *sess, s);
+	if (!err) {
+		rc = Esys_Load(t->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &priv,
+			       &pub, obj);
+		err = aem_tpm2_fail(t, rc);
+	}
+	Esys_TR_Close(t->esys, &srk);
+	if (err) {
+		if (*sess != ESYS_TR_NONE)
+			Esys_FlushContext(t->esys, *sess);
+		*obj = *sess = ESYS_TR_NONE;
+		return err;
 	}
 	if (auth) {
 		a.size = (UINT16)auth_len;
 		memcpy(a.buffer, auth, auth_len);
-		Esys_TR_SetAuth(t->esys, obj, &a);
+		Esys_TR_SetAuth(t->esys, *obj, &a);
 		explicit_bzero(&a, sizeof(a));
 	}
-	err = unseal_object(t, obj, sess, key);
-	Esys_FlushContext(t->esys, obj);
-	return err;
+	return 0;
 }
 
 int aem_tpm2_unseal_key(void *impl, const struct aem_sealed *s, const uint8_t *auth,
 		    size_t auth_len, uint8_t key[AEM_TPM_KEY_LEN])
 {
 	struct tpm2 *t = impl;
-	TPM2B_PUBLIC pub;
-	TPM2B_PRIVATE priv;
-	ESYS_TR srk, sess;
-	int err;
+	ESYS_TR obj, sess;
+	int err = aem_tpm2_policy_load(t, s, auth, auth_len, NULL, &obj, &sess);
 
-	if (!!(s->flags & AEM_SEALED_F_PIN) != (auth != NULL) ||
-	    (auth && (auth_len == 0 || auth_len > sizeof(((TPM2B_AUTH *)0)->buffer))))
-		return AEM_TPM_E_INVAL;
-	err = aem_tpm2_load_blobs(s, &pub, &priv);
 	if (err)
 		return err;
-	err = aem_tpm2_srk_get(t, 0, &srk);
-	if (err)
-		return err;
-	err = aem_tpm2_salted_session(t, srk, TPM2_SE_POLICY, &sess);
-	if (!err) {
-		err = aem_tpm2_run_policy(t, sess, s);
-		if (err)
-			Esys_FlushContext(t->esys, sess);
-		else
-			err = load_and_unseal(t, srk, sess, &pub, &priv, auth, auth_len, key);
-	}
-	Esys_TR_Close(t->esys, &srk);
+	err = unseal_object(t, obj, sess, key);
+	Esys_FlushContext(t->esys, obj);
 	return err;
 }
