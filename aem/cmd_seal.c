@@ -69,10 +69,9 @@ int aem_read_pin(const char *prompt, int confirm, char *buf, size_t len)
 }
 
 struct seal_opts {
-	const char *in, *out, *expect, *tcti;
-	enum aem_bank bank;
-	aem_pcr_mask mask;
-	int pin, allow_unmeasured, live, nlogs;
+	struct aem_sealopts so;   /* the PCR target, shared with totp / mfa */
+	const char *in, *out;
+	int live, nlogs;
 	char *logs[16];
 };
 
@@ -80,45 +79,29 @@ static int parse_opts(int argc, char **argv, struct seal_opts *o)
 {
 	static const struct option lo[] = {
 		{ "in", required_argument, NULL, 'i' }, { "out", required_argument, NULL, 'o' },
-		{ "pcrs", required_argument, NULL, 'p' }, { "bank", required_argument, NULL, 'b' },
-		{ "expect", required_argument, NULL, 'e' }, { "pin", no_argument, NULL, 'P' },
-		{ "tcti", required_argument, NULL, 'T' }, { "tpm", required_argument, NULL, 'F' },
-		{ "allow-unmeasured", no_argument, NULL, 'U' }, { "help", no_argument, NULL, 'h' },
+		AEM_SEALOPTS_LONG, { "help", no_argument, NULL, 'h' },
 		{ "event-log", required_argument, NULL, 'l' }, { "live", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, r;
 
 	memset(o, 0, sizeof(*o));
-	o->bank = AEM_BANK_NONE; /* both: the family's default, see family_defaults */
-	o->mask = 0;
+	o->so.bank = AEM_BANK_NONE; /* both: the family's default, aem_sealopts_defaults */
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		if ((r = aem_sealopts_take(&o->so, c, optarg, "aem seal")) != 0) {
+			if (r < 0)
+				return -1;
+			continue;
+		}
 		switch (c) {
 		case 'i': o->in = optarg; break;
 		case 'o': o->out = optarg; break;
-		case 'e': o->expect = optarg; break;
-		case 'T': o->tcti = optarg; break;
-		case 'F':
-			if (aem_tpm_prefer_family(optarg))
-				return fprintf(stderr, "aem seal: --tpm takes 1.2 or 2.0\n"), -1;
-			break;
-		case 'P': o->pin = 1; break;
-		case 'U': o->allow_unmeasured = 1; break;
 		case 'l':
 			if (o->nlogs >= 16)
 				return fprintf(stderr, "aem seal: too many --event-log\n"), -1;
 			o->logs[o->nlogs++] = optarg;
 			break;
 		case 'L': o->live = 1; break;
-		case 'p':
-			if (aem_pcr_mask_parse(optarg, &o->mask) || !o->mask)
-				return fprintf(stderr, "aem seal: bad PCR list '%s'\n", optarg), -1;
-			break;
-		case 'b':
-			o->bank = aem_bank_from_name(optarg);
-			if (o->bank == AEM_BANK_NONE)
-				return fprintf(stderr, "aem seal: unknown bank '%s'\n", optarg), -1;
-			break;
 		case 'h': fputs(seal_help, stdout); return 1;
 		default: fputs(seal_help, stderr); return -1;
 		}
@@ -126,77 +109,6 @@ static int parse_opts(int argc, char **argv, struct seal_opts *o)
 	if (!o->in || !o->out || optind != argc) {
 		fputs(seal_help, stderr);
 		return -1;
-	}
-	return 0;
-}
-
-/* Values from --expect; PCRs of the selection the file lacks come from the
- * live TPM, and the user is told which. */
-static int expected_values(struct aem_tpm *t, const struct seal_opts *o, struct aem_pcr_values *v)
-{
-	struct aem_pcr_values live;
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	aem_pcr_mask missing;
-	char list[80];
-	int err;
-
-	err = aem_file_read(o->expect, 1u << 20, &buf, &len);
-	if (err)
-		return fprintf(stderr, "aem seal: cannot read %s\n", o->expect), err;
-	err = aem_values_parse(buf, len, o->bank, o->mask, v);
-	if (err == AEM_TPM_E_FORMAT && v->mask && (v->mask & ~o->mask) == 0)
-		err = aem_values_parse(buf, len, o->bank, v->mask, v);
-	aem_buf_free(buf, len);
-	if (err)
-		return fprintf(stderr, "aem seal: %s: no usable %s values for PCRs %s\n", o->expect,
-			       aem_bank_name(o->bank), aem_pcr_mask_format(o->mask, list, sizeof(list))),
-		       err;
-	missing = o->mask & ~v->mask;
-	if (!missing)
-		return 0;
-	memset(&live, 0, sizeof(live));
-	live.bank = o->bank;
-	live.mask = missing;
-	err = aem_tpm_pcr_read(t, &live);
-	if (err)
-		return err;
-	fprintf(stderr, "aem seal: PCR %s not in %s: sealing to the current value\n",
-		aem_pcr_mask_format(missing, list, sizeof(list)), o->expect);
-	for (unsigned i = 0; i < AEM_PCR_COUNT; i++)
-		if (aem_pcr_mask_has(missing, i))
-			memcpy(v->v[i], live.v[i], sizeof(v->v[i]));
-	v->mask = o->mask;
-	return 0;
-}
-
-/* TPM 1.2 has only sha1, and tboot extends PCR 19 there in both mappings. */
-static void family_defaults(struct aem_tpm *t, struct seal_opts *o)
-{
-	int tpm12 = aem_tpm_family(t) == AEM_FAMILY_TPM12;
-
-	if (o->bank == AEM_BANK_NONE)
-		o->bank = tpm12 ? AEM_BANK_SHA1 : AEM_BANK_SHA256;
-	if (!o->mask)
-		o->mask = (1u << 13) | (1u << 17) | (1u << 18) | (tpm12 ? 1u << 19 : 0);
-}
-
-static int target_values(struct aem_tpm *t, const struct seal_opts *o, struct aem_pcr_values *v)
-{
-	unsigned bad;
-	int err;
-
-	memset(v, 0, sizeof(*v));
-	v->bank = o->bank;
-	v->mask = o->mask;
-	err = o->expect ? expected_values(t, o, v) : aem_tpm_pcr_read(t, v);
-	if (err)
-		return err;
-	if (!o->allow_unmeasured && aem_tpm_check_measured(v, &bad)) {
-		fprintf(stderr, "aem seal: PCR %u reads all-%s: the measured launch did not happen: "
-			"check TXT/SINIT (or --allow-unmeasured)\n",
-			bad, aem_all_bytes(v->v[bad], aem_bank_size(v->bank), 0) ? "00" : "FF");
-		return AEM_TPM_E_UNMEASURED;
 	}
 	return 0;
 }
@@ -209,14 +121,14 @@ static int seal_with(struct aem_tpm *t, const struct seal_opts *o, const uint8_t
 	uint8_t *out = NULL;
 	size_t out_len = 0;
 
-	err = target_values(t, o, &v);
+	err = aem_sealopts_values(t, &o->so, &v, "aem seal");
 	if (err)
 		return err;
-	if (o->pin && (pin_len = aem_read_pin("PIN for the sealed secret: ", 1, pin, sizeof(pin))) < 0) {
+	if (o->so.pin && (pin_len = aem_read_pin("PIN for the sealed secret: ", 1, pin, sizeof(pin))) < 0) {
 		fprintf(stderr, "aem seal: no PIN given\n");
 		return AEM_TPM_E_INVAL;
 	}
-	err = aem_tpm_seal_payload(t, &v, o->pin ? pin : NULL, (size_t)pin_len, pt, len, &out, &out_len);
+	err = aem_tpm_seal_payload(t, &v, o->so.pin ? pin : NULL, (size_t)pin_len, pt, len, &out, &out_len);
 	explicit_bzero(pin, sizeof(pin));
 	if (!err && aem_file_write_atomic(o->out, out, out_len, 0600)) {
 		fprintf(stderr, "aem seal: cannot write %s\n", o->out);
@@ -235,14 +147,14 @@ static char *sidecar_doc(const struct seal_opts *o, const struct aem_evlog *log)
 	size_t len = 0;
 	char *doc = NULL;
 
-	if (o->expect) {
-		if (aem_file_read(o->expect, 16u << 20, &buf, &len) == 0 &&
+	if (o->so.expect) {
+		if (aem_file_read(o->so.expect, 16u << 20, &buf, &len) == 0 &&
 		    aem_diag_from_json((const char *)buf, len, &b) == 0 && (doc = malloc(len + 1))) {
 			memcpy(doc, buf, len);
 			doc[len] = '\0';
 		}
 		aem_buf_free(buf, len);
-	} else if (log && aem_diag_from_log(log, o->bank, &b) == 0) {
+	} else if (log && aem_diag_from_log(log, o->so.bank, &b) == 0) {
 		aem_diag_to_json(&b, &doc);
 	}
 	aem_diag_free(&b);
@@ -287,9 +199,9 @@ int cmd_seal(int argc, char **argv)
 	}
 	if (len)
 		mlock(pt, len); /* best effort: keep the secret out of swap */
-	err = aem_cli_tpm_open(o.tcti, "aem seal", &t);
+	err = aem_cli_tpm_open(o.so.tcti, "aem seal", &t);
 	if (!err)
-		family_defaults(t, &o);
+		aem_sealopts_defaults(&o.so, t);
 	if (!err)
 		err = seal_with(t, &o, pt, len);
 	if (!err)
