@@ -234,40 +234,46 @@ static int write_out(const char *s)
 	return AEM_EXIT_OK;
 }
 
-static int build_uri(const struct totp_opts *o, char *uri, size_t urisz)
+int aem_cli_totp_uri(const char *label, const char *issuer, enum aem_disp_otp_alg alg,
+		     unsigned digits, unsigned period, const uint8_t *key, size_t len, char *uri,
+		     size_t urisz, const char *who)
 {
 	struct aem_disp_otpauth u;
-	struct aem_disp_softkey k;
 	char host[AEM_DISP_NAME_MAX + 1] = "aem";
+	int rc;
+
+	aem_disp_otpauth_init(&u);
+	if (!label && gethostname(host, sizeof(host) - 1))
+		strcpy(host, "aem");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(u.account, sizeof(u.account), "%s", label ? label : host);
+	snprintf(u.issuer, sizeof(u.issuer), "%s", issuer ? issuer : "AEM");
+	memcpy(u.secret, key, len);
+	u.secret_len = len;
+	u.alg = alg;
+	u.digits = digits;
+	u.period = period;
+	rc = (label && strlen(label) > AEM_DISP_NAME_MAX) ||
+	     (issuer && strlen(issuer) > AEM_DISP_NAME_MAX) ? AEM_DISP_E_TOOLONG :
+	     aem_disp_otpauth_format(&u, uri, urisz);
+	aem_disp_otpauth_wipe(&u);
+	if (rc)
+		fprintf(stderr, "%s: cannot build the URI: %s (label and issuer: printable UTF-8, "
+			"no ':', at most %d bytes)\n", who, aem_disp_strerror(rc), AEM_DISP_NAME_MAX);
+	return rc ? AEM_EXIT_USAGE : AEM_EXIT_OK;
+}
+
+static int build_uri(const struct totp_opts *o, char *uri, size_t urisz)
+{
+	struct aem_disp_softkey k;
 	int rc = load_key(o, &k);
 
 	if (rc)
 		return rc;
-	aem_disp_otpauth_init(&u);
-	if (!o->label && gethostname(host, sizeof(host) - 1))
-		strcpy(host, "aem");
-	host[sizeof(host) - 1] = '\0';
-	snprintf(u.account, sizeof(u.account), "%s", o->label ? o->label : host);
-	snprintf(u.issuer, sizeof(u.issuer), "%s", o->issuer ? o->issuer : "AEM");
-	memcpy(u.secret, k.key, k.len);
-	u.secret_len = k.len;
+	rc = aem_cli_totp_uri(o->label, o->issuer, o->alg, o->digits, o->period, k.key, k.len, uri,
+			      urisz, "aem totp");
 	aem_disp_softkey_wipe(&k);
-	u.alg = o->alg;
-	u.digits = o->digits;
-	u.period = o->period;
-	if ((o->label && strlen(o->label) > AEM_DISP_NAME_MAX) ||
-	    (o->issuer && strlen(o->issuer) > AEM_DISP_NAME_MAX))
-		rc = AEM_DISP_E_TOOLONG;
-	else
-		rc = aem_disp_otpauth_format(&u, uri, urisz);
-	aem_disp_otpauth_wipe(&u);
-	if (rc) {
-		fprintf(stderr, "aem totp: cannot build the URI: %s (label and issuer: "
-			"printable UTF-8, no ':', at most %d bytes)\n", aem_disp_strerror(rc),
-			AEM_DISP_NAME_MAX);
-		return AEM_EXIT_USAGE;
-	}
-	return AEM_EXIT_OK;
+	return rc;
 }
 
 static int do_uri(const struct totp_opts *o)

@@ -210,34 +210,6 @@ static int write_all(int fd, const char *s)
 	return 0;
 }
 
-static int build_uri(const struct aem_totp_opts *o, const uint8_t *key, size_t len, char *uri,
-		     size_t urisz)
-{
-	struct aem_disp_otpauth u;
-	char host[AEM_DISP_NAME_MAX + 1] = "aem";
-	int rc;
-
-	aem_disp_otpauth_init(&u);
-	if (!o->label && gethostname(host, sizeof(host) - 1))
-		strcpy(host, "aem");
-	host[sizeof(host) - 1] = '\0';
-	snprintf(u.account, sizeof(u.account), "%s", o->label ? o->label : host);
-	snprintf(u.issuer, sizeof(u.issuer), "%s", o->issuer ? o->issuer : "AEM");
-	memcpy(u.secret, key, len);
-	u.secret_len = len;
-	u.alg = o->alg;
-	u.digits = o->digits;
-	u.period = o->period;
-	rc = (o->label && strlen(o->label) > AEM_DISP_NAME_MAX) ||
-	     (o->issuer && strlen(o->issuer) > AEM_DISP_NAME_MAX) ? AEM_DISP_E_TOOLONG :
-	     aem_disp_otpauth_format(&u, uri, urisz);
-	aem_disp_otpauth_wipe(&u);
-	if (rc)
-		fprintf(stderr, WHO ": cannot build the URI: %s (label and issuer: printable UTF-8, "
-			"no ':', at most %d bytes)\n", aem_disp_strerror(rc), AEM_DISP_NAME_MAX);
-	return rc ? AEM_EXIT_USAGE : 0;
-}
-
 /* The URI on a line of its own, then the QR code (and the PNG when asked). */
 static int show_enrolment(const struct aem_totp_opts *o, const char *uri)
 {
@@ -413,7 +385,8 @@ static int init_with(struct aem_tpm *t, struct aem_totp_opts *o, const char *out
 		       (aem_report_tpm_error(t, err, WHO), aem_exit_from_tpm(err));
 	if (RAND_priv_bytes(key, sizeof(key)) != 1)
 		return AEM_EXIT_FAIL;
-	rc = build_uri(o, key, sizeof(key), uri, sizeof(uri));
+	rc = aem_cli_totp_uri(o->label, o->issuer, o->alg, o->digits, o->period, key, sizeof(key), uri,
+			      sizeof(uri), WHO);
 	if (!rc)
 		rc = show_enrolment(o, uri);
 	if (!rc && !o->no_confirm)

@@ -29,6 +29,12 @@ int aem_cmd_totp_reseal(int argc, char **argv);
 int aem_cmd_totp_code(int argc, char **argv);
 int aem_cmd_totp_show(int argc, char **argv);
 
+/* The otpauth URI of key (label NULL: the host name; issuer NULL: "AEM") into
+ * uri; 0, or AEM_EXIT_USAGE after saying why (prefixed with who). */
+int aem_cli_totp_uri(const char *label, const char *issuer, enum aem_disp_otp_alg alg,
+		     unsigned digits, unsigned period, const uint8_t *key, size_t len, char *uri,
+		     size_t urisz, const char *who);
+
 /* 1 when the RTC keeps local time (/etc/adjtime, read through runtime.h). */
 int aem_rtc_is_local(void);
 
