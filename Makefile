@@ -31,8 +31,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ltspi
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes \
            -Wmissing-prototypes -Wpointer-arith -Wundef -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -fPIE \
-           -I. -Itpm-seal -Isecret-display -Iaem $(PKG_CFLAGS)
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -fPIE $(PKG_CFLAGS)
 ifneq ($(SAN),)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -42,14 +41,43 @@ endif
 LDFLAGS += -pie -Wl,-z,relro,-z,now
 LDLIBS  := $(PKG_LIBS)
 
-# One library per folder of the design card; sources are found, not listed.
-TPM_SRC  := $(sort $(wildcard tpm-seal/*.c))
-DISP_SRC := $(sort $(wildcard secret-display/*.c))
-AEM_SRC  := $(sort $(filter-out aem/main.c aem/boot_main.c,$(wildcard aem/*.c)))
-TPM_OBJ  := $(TPM_SRC:%.c=$(BUILD)/obj/%.o)
-DISP_OBJ := $(DISP_SRC:%.c=$(BUILD)/obj/%.o)
-AEM_OBJ  := $(AEM_SRC:%.c=$(BUILD)/obj/%.o)
-LIBS     := $(BUILD)/libaem.a $(BUILD)/libaemdisplay.a $(BUILD)/libaemtpm.a
+# The rooms (docs/architecture.md). Each is one static library; a room sees
+# only its own headers and those of the rooms below it, so an include that
+# points upward does not compile. Lowest first:
+#   tpm-seal        libaemtpm        PCR arithmetic, sealed format, TPM backends
+#   secret-display  libaemdisplay    text, TOTP, QR, console
+#   aem/launch      libaemlaunch     the measured-launch model (pure: no I/O)
+#   aem/platform    libaemplatform   the one door to the running system
+#   aem/doctor      libaemdoctor     can this machine run AEM
+#   aem/lifecycle   libaemlifecycle  state, media, freshness, bundles, PCR 13
+#   aem             libaemcli + main the command: one cmd_<verb>.c per verb
+#   initramfs-hooks/aem-boot         the boot program (aem-boot*)
+ROOMS    := tpm-seal secret-display aem/launch aem/platform aem/doctor aem/lifecycle aem
+INC_tpm-seal        := -Itpm-seal
+INC_secret-display  := -Isecret-display
+INC_aem/launch      := -Iaem/launch -Itpm-seal
+INC_aem/platform    := -Iaem/platform $(INC_aem/launch)
+INC_aem/doctor      := -Iaem/doctor $(INC_aem/platform)
+INC_aem/lifecycle   := -Iaem/lifecycle $(INC_aem/platform) -Isecret-display
+INC_aem             := -Iaem -Iaem/doctor $(INC_aem/lifecycle)
+INC_initramfs-hooks/aem-boot := -Iinitramfs-hooks/aem-boot $(INC_aem/lifecycle)
+# Tests and tools see every library room (not the CLI's own headers).
+INC_TEST := -Iinitramfs-hooks/aem-boot -Iaem/doctor $(INC_aem/lifecycle) -Itests/lib
+inc_of    = $(or $(INC_$(patsubst %/,%,$(dir $(1)))),$(INC_TEST))
+
+room_src = $(sort $(wildcard $(1)/*.c))
+room_obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(call room_src,$(1)))
+TPM_SRC  := $(call room_src,tpm-seal)
+DISP_SRC := $(call room_src,secret-display)
+LAUNCH_SRC := $(call room_src,aem/launch)
+PLAT_SRC := $(call room_src,aem/platform)
+DOC_SRC  := $(call room_src,aem/doctor)
+LC_SRC   := $(call room_src,aem/lifecycle)
+CLI_SRC  := $(filter-out aem/main.c,$(call room_src,aem))
+BOOT_SRC := $(call room_src,initramfs-hooks/aem-boot)
+# Link order follows the arrows: a library before every library it uses.
+LIBS     := $(BUILD)/libaemlifecycle.a $(BUILD)/libaemdoctor.a $(BUILD)/libaemplatform.a \
+            $(BUILD)/libaemlaunch.a $(BUILD)/libaemdisplay.a $(BUILD)/libaemtpm.a
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
@@ -66,19 +94,21 @@ all: $(BUILD)/aem $(UNIT_BIN) $(TOOL_BIN)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(call inc_of,$<) -MMD -MP -c -o $@ $<
 
-$(BUILD)/libaemtpm.a: $(TPM_OBJ)
-	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
-$(BUILD)/libaemdisplay.a: $(DISP_OBJ)
-	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
-$(BUILD)/libaem.a: $(AEM_OBJ)
+$(BUILD)/libaemtpm.a: $(call room_obj,tpm-seal)
+$(BUILD)/libaemdisplay.a: $(call room_obj,secret-display)
+$(BUILD)/libaemlaunch.a: $(call room_obj,aem/launch)
+$(BUILD)/libaemplatform.a: $(call room_obj,aem/platform)
+$(BUILD)/libaemdoctor.a: $(call room_obj,aem/doctor)
+$(BUILD)/libaemlifecycle.a: $(call room_obj,aem/lifecycle)
+$(BUILD)/libaemcli.a: $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+$(BUILD)/libaemboot.a: $(BOOT_SRC:%.c=$(BUILD)/obj/%.o)
+$(BUILD)/lib%.a:
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/aem: $(BUILD)/obj/aem/main.o $(LIBS)
+$(BUILD)/aem: $(BUILD)/obj/aem/main.o $(BUILD)/libaemcli.a $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The boot-path programs: aem-boot-tpm2 and aem-boot-tpm12 hold one TPM
@@ -89,21 +119,21 @@ $(BUILD)/aem: $(BUILD)/obj/aem/main.o $(LIBS)
 # the other family's TSS libraries out of the ELF dependencies dracut copies.
 BOOT_BIN := $(BUILD)/aem-boot $(BUILD)/aem-boot-tpm2 $(BUILD)/aem-boot-tpm12
 BOOT_LDFLAGS = $(LDFLAGS) -Wl,--as-needed -Wl,--gc-sections -Wl,-Map=$@.map
-ifneq ($(wildcard aem/boot_main.c),)
+BOOT_MAIN := $(BUILD)/obj/initramfs-hooks/aem-boot/boot_main.o
 all: $(BOOT_BIN)
-$(BUILD)/aem-boot: $(BUILD)/obj/aem/boot_main.o $(LIBS)
+$(BUILD)/aem-boot: $(BOOT_MAIN) $(BUILD)/libaemboot.a $(LIBS)
 	$(CC) $(BOOT_LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/aem-boot-tpm%: $(BUILD)/obj/aem/boot_main.o $(BUILD)/obj/backends-tpm%.o $(LIBS)
+$(BUILD)/aem-boot-tpm%: $(BOOT_MAIN) $(BUILD)/obj/backends-tpm%.o $(BUILD)/libaemboot.a $(LIBS)
 	$(CC) $(BOOT_LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/obj/backends-tpm2.o: tpm-seal/tpm_backends.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -DAEM_BACKEND_ONLY=20 -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(INC_tpm-seal) -DAEM_BACKEND_ONLY=20 -MMD -MP -c -o $@ $<
 $(BUILD)/obj/backends-tpm12.o: tpm-seal/tpm_backends.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -DAEM_BACKEND_ONLY=12 -MMD -MP -c -o $@ $<
-endif
+	$(Q)$(CC) $(CFLAGS) $(INC_tpm-seal) -DAEM_BACKEND_ONLY=12 -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIBS)
+# Unit tests may reach the boot program's steps (libaemboot) but not the CLI.
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libaemboot.a $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
@@ -131,9 +161,10 @@ demo: deps
 	scripts/demo --build $(BUILD)
 
 # libFuzzer targets: clang, ASan+UBSan, each run for FUZZ_SECONDS on its seed corpus.
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -Itpm-seal -Isecret-display -Iaem $(PKG_CFLAGS) \
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(INC_TEST) $(PKG_CFLAGS) \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN)
-FUZZ_LIBSRC := $(TPM_SRC) $(DISP_SRC) $(AEM_SRC)
+FUZZ_LIBSRC := $(TPM_SRC) $(DISP_SRC) $(LAUNCH_SRC) $(PLAT_SRC) $(DOC_SRC) $(LC_SRC) \
+               $(filter-out %/boot_main.c,$(BOOT_SRC))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIBSRC) $(LDLIBS)

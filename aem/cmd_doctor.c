@@ -1,10 +1,9 @@
 /* aem doctor: can this machine run AEM (runtime facts and a verdict), and does
  * a coreboot config meet the security baseline (--coreboot-config). */
-#include "cmd.h"
+#include "cli.h"
 #include "doctor.h"
 #include "doctor_out.h"
 #include "err.h"
-#include "exitcode.h"
 #include "kconfig.h"
 #include "runtime.h"
 

@@ -1,11 +1,9 @@
 /* aem grub-config: print the AEM menu entries for the files in /boot (what
  * the grub.d script 19_linux_xen_tboot_aem emits into grub.cfg). */
-#include "cmd.h"
+#include "cli.h"
 #include "err.h"
-#include "exitcode.h"
 #include "grubcfg.h"
-#include "lifecycle_grub.h"
-#include "lifecycle_cmd.h"
+#include "grubgen.h"
 
 #include <dirent.h>
 #include <getopt.h>
@@ -227,7 +225,7 @@ static int for_each_media(const struct gopts *o, const struct files *f)
 		if (aem_state_media_load(list[i], &m))
 			continue;
 		on_boot = m.kind == AEM_MEDIA_DIR && realpath(m.path, real) && !strcmp(real, boot);
-		rc = emit(o, f, m.uuid, aem_lc_label(m.suffix, label, sizeof(label)), on_boot);
+		rc = emit(o, f, m.uuid, aem_cli_lc_label(m.suffix, label, sizeof(label)), on_boot);
 	}
 	aem_state_free_list(list, n);
 	return rc;

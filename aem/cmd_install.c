@@ -2,10 +2,8 @@
  * ext4 file system labelled aem<suffix> (only with --format); a directory
  * (tests, /boot installs) is used as it is. Either way the sealed files go to
  * <media>/aem/<tpm-id>/ and the record to $AEM_STATE_DIR/media/. */
-#include "cmd.h"
+#include "cli.h"
 #include "err.h"
-#include "exitcode.h"
-#include "lifecycle_cmd.h"
 #include "media.h"
 
 #include <errno.h>
@@ -197,7 +195,7 @@ static int enrol(struct aem_lc *lc, struct aem_media_rec *m, const char *path, c
 	char label[40];
 	int slot = free_slot(), rc, err;
 
-	aem_lc_label(m->suffix, label, sizeof(label));
+	aem_cli_lc_label(m->suffix, label, sizeof(label));
 	if (!aem_state_media_load(m->suffix, &(struct aem_media_rec){ 0 }))
 		return fprintf(stderr, "aem install: %s is already enrolled (aem revoke '%s' first)\n",
 			       label, m->suffix), AEM_EXIT_INPUT;
@@ -220,7 +218,7 @@ static int enrol(struct aem_lc *lc, struct aem_media_rec *m, const char *path, c
 	if (!err)
 		err = aem_state_media_save(m);
 	if (err)
-		return fprintf(stderr, "aem install: %s\n", aem_tpm_strerror(err)), aem_exit_from_tpm(err);
+		return fprintf(stderr, "aem install: %s\n", aem_tpm_strerror(err)), aem_cli_exit(err);
 	printf("installed %s at %s (freshness slot %u)%s%s\n", label, m->path, m->slot,
 	       m->uuid[0] ? ", aem.uuid=" : "", m->uuid);
 	if (m->usb[0])
@@ -255,7 +253,7 @@ int cmd_install(int argc, char **argv)
 		return fputs(install_help, stderr), AEM_EXIT_USAGE;
 	memset(&m, 0, sizeof(m));
 	snprintf(m.suffix, sizeof(m.suffix), "%s", suffix);
-	if ((rc = aem_lc_cmd_open(&lc, "install", NULL, tcti, true)) != 0)
+	if ((rc = aem_cli_lc_open(&lc, "install", NULL, tcti, true)) != 0)
 		return rc;
 	rc = enrol(&lc, &m, argv[optind], uuid, format);
 	aem_lc_close(&lc);

@@ -7,13 +7,11 @@
  *   unlock: unseal + password, then activate the device through
  *           libcryptsetup (--name), only check it (--test), or write the key
  *           for rd.luks.key (--key-out). An empty password falls back. */
-#include "cmd.h"
-#include "exitcode.h"
+#include "cli.h"
 #include "err.h"
 #include "config.h"
 #include "mfa.h"
 #include "pwbox.h"
-#include "sealopts.h"
 #include "state.h"
 
 #include "disp_err.h"
@@ -38,10 +36,10 @@ static const char mfa_help[] =
 	"  $AEM_STATE_DIR/secrets: aem reseal / aem update seal it into the media's\n"
 	"  bundle and aem-boot asks for the password after showing the secret.\n"
 	"  With --out the box is sealed to the PCRs on its own (for aem mfa unlock).\n"
-	AEM_SEALOPTS_HELP;
+	AEM_CLI_SEALOPTS_HELP;
 
 struct mfa_opts {
-	struct aem_sealopts so;
+	struct aem_cli_sealopts so;
 	const char *in, *out, *device, *name, *key_out;
 	int test, plymouth;
 };
@@ -53,14 +51,14 @@ static int parse(int argc, char **argv, struct mfa_opts *o)
 		{ "device", required_argument, NULL, 'd' }, { "name", required_argument, NULL, 'n' },
 		{ "key-out", required_argument, NULL, 'k' }, { "test", no_argument, NULL, 't' },
 		{ "plymouth", no_argument, NULL, 'y' }, { "help", no_argument, NULL, 'h' },
-		AEM_SEALOPTS_LONG, { NULL, 0, NULL, 0 },
+		AEM_CLI_SEALOPTS_LONG, { NULL, 0, NULL, 0 },
 	};
 	int c, r;
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		r = aem_sealopts_take(&o->so, c, optarg, WHO);
+		r = aem_cli_sealopts_take(&o->so, c, optarg, WHO);
 		if (r < 0)
 			return AEM_EXIT_USAGE;
 		if (r)
@@ -85,9 +83,9 @@ static int parse(int argc, char **argv, struct mfa_opts *o)
 static int finish(struct aem_tpm *t, int err)
 {
 	if (err && err != AEM_TPM_E_UNMEASURED && err != AEM_TPM_E_PCR_MISMATCH)
-		aem_report_tpm_error(t, err, WHO);
+		aem_cli_report_tpm_error(t, err, WHO);
 	aem_tpm_close(t);
-	return aem_exit_from_tpm(err);
+	return aem_cli_exit(err);
 }
 
 /* Seal and enrol; the file is written only after the keyslot exists, and
@@ -97,7 +95,7 @@ static int finish(struct aem_tpm *t, int err)
 static int enroll_key(const struct mfa_opts *o, const uint8_t key[AEM_MFA_KEY_LEN], int *slot)
 {
 	char old[PW_MAX];
-	int n = aem_ask_password("AEM_LUKS_PASSPHRASE", "Existing LUKS passphrase: ", 0, old,
+	int n = aem_cli_ask_password("AEM_LUKS_PASSPHRASE", "Existing LUKS passphrase: ", 0, old,
 				 sizeof(old));
 	int err = n > 0 ? aem_mfa_enroll(o->device, old, (size_t)n, key, slot) : AEM_TPM_E_AUTH;
 
@@ -113,10 +111,10 @@ static int enroll_with(struct aem_tpm *t, const struct mfa_opts *o, const char *
 	struct aem_pcr_values v;
 	int pin_len = 0, slot = -1, err;
 
-	err = aem_sealopts_values(t, &o->so, &v, WHO);
+	err = aem_cli_sealopts_values(t, &o->so, &v, WHO);
 	if (err)
 		return err;
-	if (o->so.pin && (pin_len = aem_read_pin("PIN: ", 1, pin, sizeof(pin))) < 0)
+	if (o->so.pin && (pin_len = aem_cli_read_pin("PIN: ", 1, pin, sizeof(pin))) < 0)
 		return AEM_TPM_E_INVAL;
 	err = aem_mfa_create(t, &v, o->so.pin ? pin : NULL, (size_t)pin_len, pw, pw_len, key, &file,
 			     &file_len);
@@ -163,7 +161,7 @@ static int enroll_state(const struct mfa_opts *o, const char *pw, size_t pw_len)
 		       "(next boot) to seal it to the AEM media\n", slot, o->device, aem_state_dir());
 	else if (err == AEM_TPM_E_AUTH)
 		fprintf(stderr, WHO ": the existing passphrase opens no keyslot of %s\n", o->device);
-	return err == AEM_TPM_E_AUTH ? AEM_EXIT_AUTH : err ? aem_exit_from_tpm(err) : AEM_EXIT_OK;
+	return err == AEM_TPM_E_AUTH ? AEM_EXIT_AUTH : err ? aem_cli_exit(err) : AEM_EXIT_OK;
 }
 
 static int cmd_enroll(struct mfa_opts *o)
@@ -172,7 +170,7 @@ static int cmd_enroll(struct mfa_opts *o)
 	char pw[PW_MAX];
 	int n, err;
 
-	n = aem_ask_password("AEM_MFA_PASSWORD", "New boot password: ", 1, pw, sizeof(pw));
+	n = aem_cli_ask_password("AEM_MFA_PASSWORD", "New boot password: ", 1, pw, sizeof(pw));
 	if (n <= 0)
 		return fprintf(stderr, WHO ": a password is required\n"), AEM_EXIT_USAGE;
 	if (!o->out) {
@@ -182,7 +180,7 @@ static int cmd_enroll(struct mfa_opts *o)
 	}
 	err = aem_tpm_open(o->so.tcti, &t);
 	if (!err) {
-		aem_sealopts_defaults(&o->so, t);
+		aem_cli_sealopts_defaults(&o->so, t);
 		err = enroll_with(t, o, pw, (size_t)n);
 	}
 	explicit_bzero(pw, sizeof(pw));
@@ -197,7 +195,7 @@ static int ask(const struct mfa_opts *o, char *pw, size_t len)
 	if (o->plymouth && !getenv("AEM_MFA_PASSWORD"))
 		return aem_disp_plymouth_ask_password("Boot password (empty: disk passphrase)", pw,
 						      len, &n) ? -1 : (int)n;
-	return aem_ask_password("AEM_MFA_PASSWORD", "Boot password (Enter alone: disk passphrase): ",
+	return aem_cli_ask_password("AEM_MFA_PASSWORD", "Boot password (Enter alone: disk passphrase): ",
 				0, pw, len);
 }
 
@@ -224,9 +222,9 @@ static void report_mismatch(struct aem_tpm *t, const uint8_t *buf, size_t len)
 {
 	struct aem_sealed s;
 
-	aem_report_tpm_error(t, AEM_TPM_E_PCR_MISMATCH, WHO);
+	aem_cli_report_tpm_error(t, AEM_TPM_E_PCR_MISMATCH, WHO);
 	if (aem_sealed_parse(buf, len, &s) == 0) {
-		aem_report_pcr_mismatch(t, &s.expect, WHO);
+		aem_cli_report_pcr_mismatch(t, &s.expect, WHO);
 		aem_sealed_free(&s);
 	}
 }
@@ -263,7 +261,7 @@ static int cmd_unlock(struct mfa_opts *o)
 		return AEM_EXIT_FAIL;
 	}
 	err = aem_tpm_open(o->so.tcti, &t);
-	if (!err && needs_pin(buf, len) && (pin_len = aem_read_pin("PIN: ", 0, pin, sizeof(pin))) < 0)
+	if (!err && needs_pin(buf, len) && (pin_len = aem_cli_read_pin("PIN: ", 0, pin, sizeof(pin))) < 0)
 		err = AEM_TPM_E_AUTH;
 	if (!err)
 		err = aem_mfa_open(t, buf, len, pin_len > 0 ? pin : NULL, pin_len > 0 ? (size_t)pin_len : 0,

@@ -1,7 +1,6 @@
 /* aem pcrs: print PCR values as text or as the JSON that
  * `aem seal --expect` reads. */
-#include "cmd.h"
-#include "exitcode.h"
+#include "cli.h"
 #include "err.h"
 #include "tpm.h"
 #include "tpm12.h"
@@ -89,5 +88,5 @@ int cmd_pcrs(int argc, char **argv)
 		print_values(&v, json);
 	}
 	aem_tpm_close(t);
-	return aem_exit_from_tpm(err);
+	return aem_cli_exit(err);
 }

@@ -1,7 +1,6 @@
 /* aem predict: the DRTM PCR values the next boot will have, from the current TXT event
  * log plus the (new) files and command lines of a tboot menu entry. */
-#include "cmd.h"
-#include "exitcode.h"
+#include "cli.h"
 #include "predict.h"
 #include "grubcfg.h"
 #include "hashfile.h"
@@ -234,11 +233,32 @@ static int setup(const struct popts *o, const struct aem_evlog *log, struct aem_
 	if (!in->bank)
 		return usage_err("unknown --bank");
 	in->log = log;
-	in->tboot_path = o->tboot;
 	in->tboot_cmdline = o->tboot_cmdline;
 	in->nmod = o->nmod;
 	in->mod = o->mod;
+	in->io = &aem_hashfile_io;
 	return 0;
+}
+
+/* The new tboot's image for its MLE hash (--tboot), read and inflated here. */
+static int read_tboot(const struct popts *o, struct aem_predict_in *in, uint8_t **elf)
+{
+	size_t len = 0;
+	int rc;
+
+	*elf = NULL;
+	if (!o->tboot)
+		return AEM_EXIT_OK;
+	rc = aem_readfile(o->tboot, true, AEM_HASHFILE_TBOOT_MAX, elf, &len);
+	if (rc) {
+		fprintf(stderr, "aem predict: tboot %s: %s\n", o->tboot,
+			rc == AEM_TPM_E_IO ? "cannot read it" : aem_tpm_strerror(rc));
+		return AEM_EXIT_INPUT;
+	}
+	in->tboot_path = o->tboot;
+	in->tboot_elf = *elf;
+	in->tboot_len = len;
+	return AEM_EXIT_OK;
 }
 
 static void what_text(const struct aem_predict_event *e, char *buf, size_t len)
@@ -382,6 +402,7 @@ int cmd_predict(int argc, char **argv)
 	struct aem_evlog log = { 0 };
 	struct aem_predict_in in = { 0 };
 	struct aem_predict_out *r = calloc(1, sizeof(*r));
+	uint8_t *elf = NULL;
 	char mapbuf[16], extbuf[16];
 	aem_pcr_mask mask;
 	int rc;
@@ -394,9 +415,11 @@ int cmd_predict(int argc, char **argv)
 	if (rc == 0 && o.grub)
 		rc = from_grub(&o, &cfg, mapbuf, extbuf);
 	if (rc == 0)
-		rc = aem_cmd_load_evlog_src("predict", o.logs, o.nlogs, o.live, NULL, &log);
+		rc = aem_cli_load_evlog_src("predict", o.logs, o.nlogs, o.live, NULL, &log);
 	if (rc == 0)
 		rc = setup(&o, &log, &in);
+	if (rc == 0)
+		rc = read_tboot(&o, &in, &elf);
 	if (rc == 0) {
 		int prc = aem_predict(&in, r);
 
@@ -406,6 +429,7 @@ int cmd_predict(int argc, char **argv)
 		free(o.paths[i]);
 	aem_grubcfg_free(&cfg);
 	aem_evlog_free(&log);
+	free(elf);
 	free(r);
 	return rc < 0 ? AEM_EXIT_OK : rc;
 }

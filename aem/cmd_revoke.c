@@ -1,9 +1,7 @@
 /* aem revoke: mark a media's freshness slot revoked in TPM NV, so that no
  * copy of that media unseals on this TPM again; other media are untouched. */
-#include "cmd.h"
+#include "cli.h"
 #include "err.h"
-#include "exitcode.h"
-#include "lifecycle_cmd.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -39,9 +37,9 @@ int cmd_revoke(int argc, char **argv)
 		suffix = argv[optind++];
 	if (all == !!suffix || optind != argc)
 		return fputs(revoke_help, stderr), AEM_EXIT_USAGE;
-	if ((rc = aem_lc_cmd_media("revoke", suffix, &list, &n)) != 0)
+	if ((rc = aem_cli_lc_media("revoke", suffix, &list, &n)) != 0)
 		return rc;
-	if ((rc = aem_lc_cmd_open(&lc, "revoke", NULL, tcti, true)) != 0) {
+	if ((rc = aem_cli_lc_open(&lc, "revoke", NULL, tcti, true)) != 0) {
 		aem_state_free_list(list, n);
 		return rc;
 	}
@@ -57,11 +55,11 @@ int cmd_revoke(int argc, char **argv)
 		if (!err)
 			err = aem_state_media_remove(list[i]);
 		if (err) {
-			fprintf(stderr, "aem revoke: %s: %s\n", aem_lc_label(list[i], l, sizeof(l)),
+			fprintf(stderr, "aem revoke: %s: %s\n", aem_cli_lc_label(list[i], l, sizeof(l)),
 				aem_tpm_strerror(err));
-			rc = aem_exit_from_tpm(err);
+			rc = aem_cli_exit(err);
 		} else {
-			printf("revoked %s\n", aem_lc_label(list[i], l, sizeof(l)));
+			printf("revoked %s\n", aem_cli_lc_label(list[i], l, sizeof(l)));
 		}
 	}
 	aem_state_free_list(list, n);

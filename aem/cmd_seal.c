@@ -1,10 +1,8 @@
 /* aem seal: seal a secret to PCR values (current ones, or given ones with
  * --expect). Also the helpers the TPM verbs share (exit codes, PIN entry). */
-#include "cmd.h"
-#include "exitcode.h"
+#include "cli.h"
 #include "err.h"
 #include "seal.h"
-#include "sealopts.h"
 #include "tpm12.h"
 #include "values.h"
 #include "diagnose.h"
@@ -37,39 +35,8 @@ static const char seal_help[] =
 	"SEALED.expect.json is also written from --expect when that is aem predict JSON\n"
 	"with events, and removed otherwise (aem unseal reads it to name what changed).\n";
 
-int aem_exit_from_tpm(int err)
-{
-	switch (err) {
-	case AEM_TPM_OK: return AEM_EXIT_OK;
-	case AEM_TPM_E_INVAL: return AEM_EXIT_USAGE;
-	case AEM_TPM_E_FORMAT: case AEM_TPM_E_VERSION: case AEM_TPM_E_NOT_AEM:
-	case AEM_TPM_E_CRYPTO: return AEM_EXIT_INPUT;
-	case AEM_TPM_E_IO: return AEM_EXIT_IO;
-	case AEM_TPM_E_NOTPM: case AEM_TPM_E_NO_SRK: case AEM_TPM_E_BAD_SRK:
-	case AEM_TPM_E_NOT_OWNED: case AEM_TPM_E_DISABLED: return AEM_EXIT_NOTPM;
-	case AEM_TPM_E_PCR_MISMATCH: return AEM_EXIT_MISMATCH;
-	case AEM_TPM_E_AUTH: case AEM_TPM_E_LOCKOUT: return AEM_EXIT_AUTH;
-	case AEM_TPM_E_UNMEASURED: return AEM_EXIT_UNMEASURED;
-	case AEM_TPM_E_FAMILY: case AEM_TPM_E_UNSUPPORTED: return AEM_EXIT_UNSUPPORTED;
-	default: return AEM_EXIT_FAIL;
-	}
-}
-
-int aem_read_pin(const char *prompt, int confirm, char *buf, size_t len)
-{
-	/* env AEM_PIN: for tests and scripted setups; documented in aem(1). An
-	 * empty PIN is no PIN. */
-	int n = aem_ask_password("AEM_PIN", prompt, confirm, buf, len);
-
-	if (n <= 0) {
-		explicit_bzero(buf, len);
-		return -1;
-	}
-	return n;
-}
-
 struct seal_opts {
-	struct aem_sealopts so;   /* the PCR target, shared with totp / mfa */
+	struct aem_cli_sealopts so;   /* the PCR target, shared with totp / mfa */
 	const char *in, *out;
 	int live, nlogs;
 	char *logs[16];
@@ -79,16 +46,16 @@ static int parse_opts(int argc, char **argv, struct seal_opts *o)
 {
 	static const struct option lo[] = {
 		{ "in", required_argument, NULL, 'i' }, { "out", required_argument, NULL, 'o' },
-		AEM_SEALOPTS_LONG, { "help", no_argument, NULL, 'h' },
+		AEM_CLI_SEALOPTS_LONG, { "help", no_argument, NULL, 'h' },
 		{ "event-log", required_argument, NULL, 'l' }, { "live", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, r;
 
 	memset(o, 0, sizeof(*o));
-	o->so.bank = AEM_BANK_NONE; /* both: the family's default, aem_sealopts_defaults */
+	o->so.bank = AEM_BANK_NONE; /* both: the family's default, aem_cli_sealopts_defaults */
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		if ((r = aem_sealopts_take(&o->so, c, optarg, "aem seal")) != 0) {
+		if ((r = aem_cli_sealopts_take(&o->so, c, optarg, "aem seal")) != 0) {
 			if (r < 0)
 				return -1;
 			continue;
@@ -121,10 +88,10 @@ static int seal_with(struct aem_tpm *t, const struct seal_opts *o, const uint8_t
 	uint8_t *out = NULL;
 	size_t out_len = 0;
 
-	err = aem_sealopts_values(t, &o->so, &v, "aem seal");
+	err = aem_cli_sealopts_values(t, &o->so, &v, "aem seal");
 	if (err)
 		return err;
-	if (o->so.pin && (pin_len = aem_read_pin("PIN for the sealed secret: ", 1, pin, sizeof(pin))) < 0) {
+	if (o->so.pin && (pin_len = aem_cli_read_pin("PIN for the sealed secret: ", 1, pin, sizeof(pin))) < 0) {
 		fprintf(stderr, "aem seal: no PIN given\n");
 		return AEM_TPM_E_INVAL;
 	}
@@ -189,7 +156,7 @@ int cmd_seal(int argc, char **argv)
 	if (r)
 		return r > 0 ? AEM_EXIT_OK : AEM_EXIT_USAGE;
 	if ((o.nlogs || o.live) &&
-	    (r = aem_cmd_load_evlog_src("seal", o.logs, o.nlogs, o.live, NULL, &log)) != 0)
+	    (r = aem_cli_load_evlog_src("seal", o.logs, o.nlogs, o.live, NULL, &log)) != 0)
 		return r;
 	err = aem_file_read(o.in, AEM_SEALED_MAX_PAYLOAD, &pt, &len);
 	if (err) {
@@ -201,7 +168,7 @@ int cmd_seal(int argc, char **argv)
 		mlock(pt, len); /* best effort: keep the secret out of swap */
 	err = aem_cli_tpm_open(o.so.tcti, "aem seal", &t);
 	if (!err)
-		aem_sealopts_defaults(&o.so, t);
+		aem_cli_sealopts_defaults(&o.so, t);
 	if (!err)
 		err = seal_with(t, &o, pt, len);
 	if (!err)
@@ -213,5 +180,5 @@ int cmd_seal(int argc, char **argv)
 	aem_tpm_close(t);
 	aem_buf_free(pt, len);
 	aem_evlog_free(&log);
-	return aem_exit_from_tpm(err);
+	return aem_cli_exit(err);
 }

@@ -1,9 +1,8 @@
 /* aem secret: the plaintext secrets live only in the state directory
  * (/var/lib/aem/secrets, root-only); the media only ever holds them sealed. */
-#include "cmd.h"
+#include "cli.h"
 #include "config.h"
 #include "err.h"
-#include "exitcode.h"
 #include "mfa.h"
 #include "pwbox.h"
 #include "state.h"

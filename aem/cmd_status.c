@@ -1,9 +1,7 @@
 /* aem status: what is sealed to what, and whether the next boot will unseal
  * (its prediction matches a sealed file) — before the user reboots. */
-#include "cmd.h"
+#include "cli.h"
 #include "err.h"
-#include "exitcode.h"
-#include "lifecycle_cmd.h"
 
 #include <getopt.h>
 #include <json-c/json.h>
@@ -46,7 +44,7 @@ static json_object *media_json(struct st *s, const char *suffix)
 	char root[AEM_STATE_PATH_MAX], p[AEM_STATE_PATH_MAX], label[40];
 	const char *cur_now, *cur_next, *pend_next, *verdict;
 
-	json_object_object_add(o, "label", json_object_new_string(aem_lc_label(suffix, label, 40)));
+	json_object_object_add(o, "label", json_object_new_string(aem_cli_lc_label(suffix, label, 40)));
 	if (aem_state_media_load(suffix, &m))
 		return json_object_object_add(o, "error", json_object_new_string("bad record")), o;
 	json_object_object_add(o, "kind", json_object_new_string(m.kind == AEM_MEDIA_DIR ? "dir" : "device"));
@@ -134,7 +132,7 @@ int cmd_status(int argc, char **argv)
 	if (optind != argc)
 		return fputs(status_help, stderr), AEM_EXIT_USAGE;
 	memset(&s, 0, sizeof(s));
-	if ((rc = aem_lc_cmd_open(&s.lc, "status", conf, tcti, false)) != 0)
+	if ((rc = aem_cli_lc_open(&s.lc, "status", conf, tcti, false)) != 0)
 		return rc;
 	root = json_object_new_object();
 	json_object_object_add(root, "family", json_object_new_string(

@@ -1,9 +1,8 @@
 /* aem totp: the otpauth URI, its QR code and codes from a key file. The
  * TPM-backed sub-verbs (init, reseal, code, show) live in cmd_totp_tpm.c and
  * cmd_totp_code.c; they only swap the HMAC back end (struct aem_disp_hmac). */
-#include "cmd.h"
-#include "cmd_totp_tpm.h"
-#include "exitcode.h"
+#include "cli.h"
+#include "cmd_totp.h"
 
 #include "base32.h"
 #include "disp_err.h"
@@ -232,35 +231,6 @@ static int write_out(const char *s)
 		n -= (size_t)w;
 	}
 	return AEM_EXIT_OK;
-}
-
-int aem_cli_totp_uri(const char *label, const char *issuer, enum aem_disp_otp_alg alg,
-		     unsigned digits, unsigned period, const uint8_t *key, size_t len, char *uri,
-		     size_t urisz, const char *who)
-{
-	struct aem_disp_otpauth u;
-	char host[AEM_DISP_NAME_MAX + 1] = "aem";
-	int rc;
-
-	aem_disp_otpauth_init(&u);
-	if (!label && gethostname(host, sizeof(host) - 1))
-		strcpy(host, "aem");
-	host[sizeof(host) - 1] = '\0';
-	snprintf(u.account, sizeof(u.account), "%s", label ? label : host);
-	snprintf(u.issuer, sizeof(u.issuer), "%s", issuer ? issuer : "AEM");
-	memcpy(u.secret, key, len);
-	u.secret_len = len;
-	u.alg = alg;
-	u.digits = digits;
-	u.period = period;
-	rc = (label && strlen(label) > AEM_DISP_NAME_MAX) ||
-	     (issuer && strlen(issuer) > AEM_DISP_NAME_MAX) ? AEM_DISP_E_TOOLONG :
-	     aem_disp_otpauth_format(&u, uri, urisz);
-	aem_disp_otpauth_wipe(&u);
-	if (rc)
-		fprintf(stderr, "%s: cannot build the URI: %s (label and issuer: printable UTF-8, "
-			"no ':', at most %d bytes)\n", who, aem_disp_strerror(rc), AEM_DISP_NAME_MAX);
-	return rc ? AEM_EXIT_USAGE : AEM_EXIT_OK;
 }
 
 static int build_uri(const struct totp_opts *o, char *uri, size_t urisz)

@@ -1,9 +1,8 @@
 /* aem totp code | show: the current code of a TOTP file, computed by the TPM
  * (TPM 2.0 HMAC object) or from the unsealed key (sealed-key files). Nothing
  * reaches stdout unless the TPM agreed; a PCR mismatch names the PCRs. */
-#include "cmd_totp_tpm.h"
-#include "cmd.h"
-#include "exitcode.h"
+#include "cmd_totp.h"
+#include "cli.h"
 #include "err.h"
 #include "totp_tpm.h"
 
@@ -36,10 +35,10 @@ static int load_file(const char *path, struct aem_totp_file *f)
 /* Report err after a refused code: mismatches name the PCRs. */
 static int refused(struct aem_tpm *t, const struct aem_totp_file *f, int err)
 {
-	aem_report_tpm_error(t, err, WHO);
+	aem_cli_report_tpm_error(t, err, WHO);
 	if (err == AEM_TPM_E_PCR_MISMATCH)
-		aem_report_pcr_mismatch(t, &f->sealed.expect, WHO);
-	return aem_exit_from_tpm(err);
+		aem_cli_report_pcr_mismatch(t, &f->sealed.expect, WHO);
+	return aem_cli_exit(err);
 }
 
 /* Load the file, open the TPM and the key (PIN when needed). */
@@ -54,9 +53,9 @@ static int open_all(struct aem_totp_opts *o, struct aem_totp_file *f, struct aem
 		return AEM_EXIT_INPUT;
 	err = aem_cli_tpm_open(o->so.tcti, WHO, t);
 	if (err)
-		return aem_exit_from_tpm(err);
+		return aem_cli_exit(err);
 	if ((f->sealed.flags & AEM_SEALED_F_PIN) &&
-	    (pin_len = aem_read_pin("TOTP PIN: ", 0, pin, sizeof(pin))) < 0)
+	    (pin_len = aem_cli_read_pin("TOTP PIN: ", 0, pin, sizeof(pin))) < 0)
 		return fprintf(stderr, WHO ": no PIN given\n"), AEM_EXIT_AUTH;
 	err = aem_totp_open(tk, *t, f, pin_len > 0 ? pin : NULL, (size_t)pin_len);
 	explicit_bzero(pin, sizeof(pin));

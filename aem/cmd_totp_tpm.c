@@ -2,14 +2,12 @@
  * (totp_tpm.h). init makes a fresh 160-bit key, shows the otpauth URI and its
  * QR code, checks a code from the phone, seals the key and writes a
  * password-protected recovery copy (pwbox.h) that reseal reads later. */
-#include "cmd_totp_tpm.h"
-#include "cmd.h"
+#include "cmd_totp.h"
+#include "cli.h"
 #include "config.h"
-#include "exitcode.h"
 #include "err.h"
 #include "pwbox.h"
 #include "runtime.h"
-#include "sealopts.h"
 #include "state.h"
 #include "totp_tpm.h"
 
@@ -47,7 +45,7 @@ static const char init_help[] =
 	"  --no-state           init/reseal: do not keep the key as the totp secret in\n"
 	"                       $AEM_STATE_DIR/secrets (which aem reseal / aem update seal\n"
 	"                       into the media's bundle for the boot display)\n"
-	AEM_SEALOPTS_HELP;
+	AEM_CLI_SEALOPTS_HELP;
 
 
 static int usage(const char *msg)
@@ -142,7 +140,7 @@ int aem_totp_opts_parse(int argc, char **argv, struct aem_totp_opts *o)
 		{ "plymouth", no_argument, NULL, 'y' }, { "frames", required_argument, NULL, 'F' },
 		{ "title", required_argument, NULL, 'T' }, { "help", no_argument, NULL, 'h' },
 		{ "no-state", no_argument, NULL, 'S' },
-		AEM_SEALOPTS_LONG, { NULL, 0, NULL, 0 },
+		AEM_CLI_SEALOPTS_LONG, { NULL, 0, NULL, 0 },
 	};
 	int c, r;
 
@@ -152,7 +150,7 @@ int aem_totp_opts_parse(int argc, char **argv, struct aem_totp_opts *o)
 	o->period = AEM_DISP_OTP_PERIOD;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		r = aem_sealopts_take(&o->so, c, optarg, WHO);
+		r = aem_cli_sealopts_take(&o->so, c, optarg, WHO);
 		if (r < 0)
 			return AEM_EXIT_USAGE;
 		if (r == 0 && (r = take_opt(o, c, optarg)) != 0)
@@ -172,22 +170,9 @@ const char *aem_totp_default_path(char *buf, size_t len)
 	return buf;
 }
 
-int aem_rtc_is_local(void)
-{
-	char text[512];
-	char *line3;
-
-	/* adjtime(5): line 3 is "UTC" or "LOCAL"; a missing file means UTC. */
-	if (aem_rt_read_text("/etc/adjtime", text, sizeof(text)))
-		return 0;
-	line3 = strchr(text, '\n');
-	line3 = line3 ? strchr(line3 + 1, '\n') : NULL;
-	return line3 && !strncmp(line3 + 1, "LOCAL", 5);
-}
-
 static void warn_rtc(void)
 {
-	if (aem_rtc_is_local())
+	if (aem_rt_rtc_is_local())
 		fprintf(stderr, WHO ": warning: the hardware clock keeps LOCAL time (/etc/adjtime):\n"
 			"  the initramfs reads it as UTC, so boot-time codes will be off by the\n"
 			"  time-zone offset. Run `timedatectl set-local-rtc 0` (or hwclock --systohc --utc).\n");
@@ -298,7 +283,7 @@ static int seal_and_write(struct aem_tpm *t, const struct aem_totp_opts *o,
 	uint8_t *file = NULL;
 	size_t file_len = 0;
 
-	if (o->so.pin && (pin_len = aem_read_pin("PIN for the TOTP key: ", 1, pin, sizeof(pin))) < 0) {
+	if (o->so.pin && (pin_len = aem_cli_read_pin("PIN for the TOTP key: ", 1, pin, sizeof(pin))) < 0) {
 		fprintf(stderr, WHO ": no PIN given\n");
 		return AEM_TPM_E_INVAL;
 	}
@@ -320,7 +305,7 @@ static int write_recovery(const char *path, const char *uri)
 	size_t box_len = 0;
 	int n, err;
 
-	n = aem_ask_password("AEM_RECOVERY_PASSWORD", "Password for the recovery copy: ", 1, pw,
+	n = aem_cli_ask_password("AEM_RECOVERY_PASSWORD", "Password for the recovery copy: ", 1, pw,
 			     sizeof(pw));
 	if (n <= 0) {
 		fprintf(stderr, WHO ": a recovery password is required (or --no-recovery)\n");
@@ -334,7 +319,7 @@ static int write_recovery(const char *path, const char *uri)
 	if (err)
 		fprintf(stderr, WHO ": cannot write the recovery copy %s: %s\n", path,
 			aem_tpm_strerror(err));
-	return err ? aem_exit_from_tpm(err) : 0;
+	return err ? aem_cli_exit(err) : 0;
 }
 
 /* The key and its settings as the totp secret of the state directory
@@ -353,7 +338,7 @@ static int keep_in_state(const struct aem_totp_opts *o, const uint8_t *key, size
 	if (err) {
 		fprintf(stderr, WHO ": cannot write %s/secrets/" AEM_ITEM_TOTP ": %s\n",
 			aem_state_dir(), aem_tpm_strerror(err));
-		return aem_exit_from_tpm(err);
+		return aem_cli_exit(err);
 	}
 	fprintf(stderr, WHO ": key kept as the secret '" AEM_ITEM_TOTP "' in %s/secrets: run aem "
 		"reseal (this boot) or aem update (next boot) to seal it to the AEM media\n",
@@ -366,8 +351,8 @@ static int open_tpm(struct aem_totp_opts *o, struct aem_tpm **t)
 	int err = aem_cli_tpm_open(o->so.tcti, WHO, t);
 
 	if (err)
-		return aem_exit_from_tpm(err);
-	aem_sealopts_defaults(&o->so, *t);
+		return aem_cli_exit(err);
+	aem_cli_sealopts_defaults(&o->so, *t);
 	return 0;
 }
 
@@ -379,10 +364,10 @@ static int init_with(struct aem_tpm *t, struct aem_totp_opts *o, const char *out
 	int rc, err;
 
 	/* Refuse an unmeasured state before showing a key that could not be sealed. */
-	err = aem_sealopts_values(t, &o->so, &v, WHO);
+	err = aem_cli_sealopts_values(t, &o->so, &v, WHO);
 	if (err)
 		return err == AEM_TPM_E_UNMEASURED ? AEM_EXIT_UNMEASURED :
-		       (aem_report_tpm_error(t, err, WHO), aem_exit_from_tpm(err));
+		       (aem_cli_report_tpm_error(t, err, WHO), aem_cli_exit(err));
 	if (RAND_priv_bytes(key, sizeof(key)) != 1)
 		return AEM_EXIT_FAIL;
 	rc = aem_cli_totp_uri(o->label, o->issuer, o->alg, o->digits, o->period, key, sizeof(key), uri,
@@ -394,8 +379,8 @@ static int init_with(struct aem_tpm *t, struct aem_totp_opts *o, const char *out
 	if (!rc) {
 		err = seal_and_write(t, o, &v, key, sizeof(key), out);
 		if (err && err != AEM_TPM_E_UNMEASURED)
-			aem_report_tpm_error(t, err, WHO);
-		rc = aem_exit_from_tpm(err);
+			aem_cli_report_tpm_error(t, err, WHO);
+		rc = aem_cli_exit(err);
 	}
 	if (!rc && !o->no_recovery && !o->recovery &&
 	    (size_t)snprintf(rec, sizeof(rec), "%s.recovery", out) >= sizeof(rec))
@@ -439,7 +424,7 @@ static int read_recovery(const char *path, struct aem_disp_otpauth *u)
 	err = aem_file_read(path, AEM_PWBOX_OVERHEAD + AEM_PWBOX_MAX_DATA, &box, &box_len);
 	if (err)
 		return fprintf(stderr, WHO ": cannot read %s\n", path), AEM_EXIT_INPUT;
-	len = aem_ask_password("AEM_RECOVERY_PASSWORD", "Recovery password: ", 0, pw, sizeof(pw));
+	len = aem_cli_ask_password("AEM_RECOVERY_PASSWORD", "Recovery password: ", 0, pw, sizeof(pw));
 	err = len <= 0 ? AEM_TPM_E_AUTH :
 	      aem_pwbox_open(box, box_len, pw, (size_t)len, uri, sizeof(uri), &n);
 	explicit_bzero(pw, sizeof(pw));
@@ -451,7 +436,7 @@ static int read_recovery(const char *path, struct aem_disp_otpauth *u)
 		fprintf(stderr, WHO ": wrong recovery password (or %s was altered)\n", path);
 	else if (err)
 		fprintf(stderr, WHO ": %s: %s\n", path, aem_tpm_strerror(err));
-	return err ? aem_exit_from_tpm(err) : 0;
+	return err ? aem_cli_exit(err) : 0;
 }
 
 int aem_cmd_totp_reseal(int argc, char **argv)
@@ -475,13 +460,13 @@ int aem_cmd_totp_reseal(int argc, char **argv)
 	o.period = u.period;
 	rc = open_tpm(&o, &t);
 	if (!rc) {
-		err = aem_sealopts_values(t, &o.so, &v, WHO);
+		err = aem_cli_sealopts_values(t, &o.so, &v, WHO);
 		if (!err)
 			err = seal_and_write(t, &o, &v, u.secret, u.secret_len,
 					     o.out ? o.out : aem_totp_default_path(def, sizeof(def)));
 		if (err && err != AEM_TPM_E_UNMEASURED)
-			aem_report_tpm_error(t, err, WHO);
-		rc = aem_exit_from_tpm(err);
+			aem_cli_report_tpm_error(t, err, WHO);
+		rc = aem_cli_exit(err);
 	}
 	if (!rc && !o.no_state)
 		rc = keep_in_state(&o, u.secret, u.secret_len);

@@ -3,15 +3,13 @@
  * and reported. TPM 1.2: take ownership when the TPM has no owner, with a
  * random owner password kept in the state directory (root only) and the
  * well-known SRK secret, so the initramfs can unseal without a password.
- * Also the SRK password prompt the TPM 1.2 verbs share. */
-#include "cmd.h"
-#include "exitcode.h"
+ * Then the TPM's aem identity in NV. */
+#include "cli.h"
 #include "err.h"
 #include "sealed.h"
 #include "state.h"
 #include "tpm.h"
 #include "tpm12.h"
-#include "sealopts.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -31,15 +29,6 @@ static const char setup_help[] =
 	"without owner: take ownership with a random owner password, kept in\n"
 	"$AEM_STATE_DIR/" OWNER_FILE " (mode 0600; env AEM_OWNER_PASSWORD overrides), and\n"
 	"the well-known SRK secret.\n";
-
-int aem_srk_prompt(char *buf, size_t len)
-{
-	int n = aem_ask_password(NULL, "TPM 1.2 SRK password: ", 0, buf, len);
-
-	if (n <= 0)
-		explicit_bzero(buf, len);
-	return n > 0 ? n : -1;
-}
 
 /* The owner password to give the TPM: env AEM_OWNER_PASSWORD (the backend
  * reads it), else the one tpm-setup stored, else a new random one stored
@@ -120,6 +109,33 @@ static void report(struct aem_tpm *t, int err)
 		fprintf(stderr, "aem tpm-setup: %s%s%s\n", aem_tpm_strerror(err), *d ? ": " : "", d);
 }
 
+/* The TPM's aem identity, 20 random bytes in an NV index written once (sealed
+ * files live under aem/<identity>/ on the media), once the storage key exists. */
+static int setup_identity(struct aem_tpm *t)
+{
+	uint8_t id[AEM_TPM_ID_LEN];
+	char hex[2 * AEM_TPM_ID_LEN + 1];
+	int created = 0, rc = aem_lc_id_setup(t, id, &created);
+
+	if (rc == AEM_TPM_E_AUTH) {
+		fprintf(stderr, "aem tpm-setup: this TPM is owned and its owner password is not the "
+			"one aem was given (env AEM_OWNER_PASSWORD): refusing to touch it. Give the "
+			"owner password, or clear the TPM (firmware setup menu, or tpm2_clear / "
+			"tpm_clear --force) and run aem tpm-setup again; clearing destroys every key "
+			"sealed on it.\n");
+		return AEM_EXIT_AUTH;
+	}
+	if (rc) {
+		const char *d = aem_tpm_last_detail(t);
+		fprintf(stderr, "aem tpm-setup: cannot set up the aem identity in TPM NV: %s%s%s\n",
+			aem_tpm_strerror(rc), *d ? ": " : "", d);
+		return aem_cli_exit(rc);
+	}
+	printf("%s the aem identity of this TPM: %s\n", created ? "created" : "kept",
+	       aem_hex(id, sizeof(id), hex));
+	return AEM_EXIT_OK;
+}
+
 int cmd_tpm_setup(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -144,7 +160,7 @@ int cmd_tpm_setup(int argc, char **argv)
 	}
 	if (optind != argc)
 		return fputs(setup_help, stderr), AEM_EXIT_USAGE;
-	aem_tpm12_set_srk_prompt(aem_srk_prompt);
+	aem_tpm12_set_srk_prompt(aem_cli_srk_prompt);
 	err = aem_tpm_open(tcti, &t);
 	if (!err && aem_tpm_family(t) == AEM_FAMILY_TPM12)
 		err = setup_tpm12(t, &created);
@@ -160,8 +176,8 @@ int cmd_tpm_setup(int argc, char **argv)
 			       : "the storage root key at 0x81000001 is already set up: nothing changed\n");
 	}
 	/* The TPM identity aem stores sealed files under (tpm_setup_nv.c). */
-	c = err ? AEM_EXIT_OK : aem_cmd_tpm_setup_nv(t);
+	c = err ? AEM_EXIT_OK : setup_identity(t);
 	aem_tpm_close(t);
 	aem_tpm12_set_owner_secret(NULL);
-	return err ? aem_exit_from_tpm(err) : c;
+	return err ? aem_cli_exit(err) : c;
 }

@@ -2,11 +2,9 @@
  * stdout (or --out FILE) and nothing at all on failure; on a PCR mismatch
  * names every PCR that differs from the sealed expectation, and what changed
  * (diagnose.h) when the sealed file has its .expect.json and this boot's log is given. */
-#include "cmd.h"
-#include "exitcode.h"
+#include "cli.h"
 #include "err.h"
 #include "seal.h"
-#include "sealopts.h"
 #include "tpm12.h"
 #include "diagnose.h"
 #include "evlog.h"
@@ -68,9 +66,9 @@ static int load_now(const struct log_src *src, enum aem_bank bank, struct aem_di
 	int rc;
 
 	if (src->n || src->live)
-		rc = aem_cmd_load_evlog_src("unseal", src->files, src->n, src->live, NULL, &log);
+		rc = aem_cli_load_evlog_src("unseal", src->files, src->n, src->live, NULL, &log);
 	else if (env && *env)
-		rc = aem_cmd_load_evlog_src("unseal", files, 1, 0, NULL, &log);
+		rc = aem_cli_load_evlog_src("unseal", files, 1, 0, NULL, &log);
 	else
 		return fprintf(stderr, "aem unseal: give this boot's event log (--event-log FILE, "
 			       "--live or AEM_EVENT_LOG) to name the component that changed\n"), -1;
@@ -193,7 +191,7 @@ static int unseal_to(struct aem_tpm *t, const struct aem_sealed *s, const char *
 		return AEM_TPM_E_NOMEM;
 	mlock(pt, s->ct_len ? s->ct_len : 1);
 	if ((s->flags & AEM_SEALED_F_PIN) &&
-	    (pin_len = aem_read_pin("PIN: ", 0, pin, sizeof(pin))) < 0) {
+	    (pin_len = aem_cli_read_pin("PIN: ", 0, pin, sizeof(pin))) < 0) {
 		fprintf(stderr, "aem unseal: no PIN given\n");
 		aem_buf_free(pt, s->ct_len);
 		return AEM_TPM_E_AUTH;
@@ -254,12 +252,12 @@ int cmd_unseal(int argc, char **argv)
 	aem_buf_free(buf, len);
 	if (err) {
 		fprintf(stderr, "aem unseal: %s: %s\n", in, aem_tpm_strerror(err));
-		return err == AEM_TPM_E_IO ? AEM_EXIT_INPUT : aem_exit_from_tpm(err);
+		return err == AEM_TPM_E_IO ? AEM_EXIT_INPUT : aem_cli_exit(err);
 	}
 	err = aem_cli_tpm_open(tcti, "aem unseal", &t);
 	if (!err)
 		err = unseal_to(t, &s, out, in, &src);
 	aem_tpm_close(t);
 	aem_sealed_free(&s);
-	return aem_exit_from_tpm(err);
+	return aem_cli_exit(err);
 }

@@ -1,7 +1,6 @@
 /* aem verify: compare a TXT event log with a prediction (aem predict --format json) and
  * name, per PCR, the first component that differs (diagnose.h). */
-#include "cmd.h"
-#include "exitcode.h"
+#include "cli.h"
 #include "evlog.h"
 #include "diagnose.h"
 #include "runtime.h"
@@ -122,7 +121,7 @@ int cmd_verify(int argc, char **argv)
 		fputs(verify_usage, stderr);
 		return AEM_EXIT_USAGE;
 	}
-	if ((rc = aem_cmd_load_evlog_src("verify", files, nfiles, live, NULL, &log)) != 0)
+	if ((rc = aem_cli_load_evlog_src("verify", files, nfiles, live, NULL, &log)) != 0)
 		return rc;
 	if (expect) {
 		rc = verify_expect(&log, expect);

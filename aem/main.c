@@ -1,6 +1,5 @@
 /* aem — the Anti Evil Maid command: verb dispatch only; each verb lives in cmd_<verb>.c. */
-#include "cmd.h"
-#include "exitcode.h"
+#include "cli.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "grubcfg.h"
-#include "lifecycle_grub.h"
+#include "grubgen.h"
 #include "err.h"
 
 static const struct aem_grubgen_kernel kernels[] = {

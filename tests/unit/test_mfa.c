@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "cmd_totp_tpm.h"
+#include "runtime.h"
 #include "err.h"
 #include "mfa.h"
 #include "pwbox.h"
@@ -205,18 +205,18 @@ static void test_rtc(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(aem_rt_set_root(dir), 0);
-	assert_int_equal(aem_rtc_is_local(), 0); /* no /etc/adjtime: UTC */
+	assert_int_equal(aem_rt_rtc_is_local(), 0); /* no /etc/adjtime: UTC */
 	snprintf(path, sizeof(path), "%s/etc", dir);
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%s/etc/adjtime", dir);
 	f = fopen(path, "w");
 	fputs("0.000000 1700000000 0.000000\n1700000000\nLOCAL\n", f);
 	fclose(f);
-	assert_int_equal(aem_rtc_is_local(), 1);
+	assert_int_equal(aem_rt_rtc_is_local(), 1);
 	f = fopen(path, "w");
 	fputs("0.000000 1700000000 0.000000\n1700000000\nUTC\n", f);
 	fclose(f);
-	assert_int_equal(aem_rtc_is_local(), 0);
+	assert_int_equal(aem_rt_rtc_is_local(), 0);
 	aem_rt_set_root(NULL);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/etc", dir);

@@ -163,6 +163,7 @@ struct next_in {
 	struct aem_grub_cfg cfg;
 	struct aem_predict_module mod[AEM_PREDICT_MAX_MODULES];
 	char *paths[AEM_PREDICT_MAX_MODULES + 1];
+	uint8_t *tboot_elf;           /* tboot's image, inflated (its MLE hash) */
 	size_t nmod;
 	const char *kernel_cmdline;   /* the module naming rd.luks.uuid= ("" none) */
 };
@@ -199,7 +200,23 @@ static int entry_modules(struct aem_lc *lc, const struct aem_grub_entry *e, cons
 	in->tboot_cmdline = e->kernel_cmdline;
 	in->nmod = ni->nmod;
 	in->mod = ni->mod;
+	in->io = &aem_hashfile_io;
 	return 0;
+}
+
+/* The tboot image the entry boots, for its MLE hash. */
+static int read_tboot(struct aem_lc *lc, struct next_in *ni, struct aem_predict_in *in)
+{
+	int rc = aem_readfile(in->tboot_path, true, AEM_HASHFILE_TBOOT_MAX, &ni->tboot_elf,
+			      &in->tboot_len);
+
+	if (rc == AEM_TPM_E_IO)
+		snprintf(lc->why, sizeof(lc->why), "tboot %s: cannot read it", in->tboot_path);
+	else if (rc)
+		snprintf(lc->why, sizeof(lc->why), "tboot %s: %s", in->tboot_path,
+			 aem_tpm_strerror(rc));
+	in->tboot_elf = ni->tboot_elf;
+	return rc;
 }
 
 static int read_entry(struct aem_lc *lc, const struct aem_lc_src *src, struct next_in *ni,
@@ -242,8 +259,6 @@ static void predict_failed(struct aem_lc *lc, const struct aem_predict_in *in,
 	if (r->failed_module >= 0)
 		snprintf(lc->why, sizeof(lc->why), "module %s: %s", in->mod[r->failed_module].path,
 			 rc == AEM_TPM_E_IO ? "cannot read it" : aem_tpm_strerror(rc));
-	else if (rc == AEM_TPM_E_IO)
-		snprintf(lc->why, sizeof(lc->why), "tboot %s: cannot read it", in->tboot_path);
 	else if (rc == AEM_TPM_E_FORMAT)
 		snprintf(lc->why, sizeof(lc->why), "the event log lacks %s digests of SINIT's events "
 			 "or its MLE hash event (or %s is not a tboot image)", aem_bank_name(in->bank),
@@ -277,6 +292,8 @@ int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_src *src,
 	if (!rc)
 		rc = read_entry(lc, src, &ni, &in);
 	if (!rc)
+		rc = read_tboot(lc, &ni, &in);
+	if (!rc)
 		rc = load_log(lc, lp, &log);
 	if (!rc && (v->mask & ~DRTM_MASK & ~(1u << 13))) {
 		struct aem_pcr_values live = { .bank = v->bank,
@@ -308,6 +325,7 @@ int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_src *src,
 		    "predicted", events, expect, rc);
 	for (size_t i = 0; i <= AEM_PREDICT_MAX_MODULES; i++)
 		free(ni.paths[i]);
+	free(ni.tboot_elf);
 	aem_grubcfg_free(&ni.cfg);
 	aem_evlog_free(&log);
 	free(r);

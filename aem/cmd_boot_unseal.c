@@ -1,72 +1,13 @@
-/* Shared front-end pieces of the lifecycle verbs, and `aem boot-unseal`
- * (what the boot path runs: unseal the media, check freshness, rotate). */
-#include "lifecycle_cmd.h"
-#include "cmd.h"
+/* aem boot-unseal: what the boot path runs: unseal this TPM's bundle on the
+ * AEM media, check freshness, show the secret, rotate (aem_lc_boot_unseal). */
+#include "cli.h"
 #include "err.h"
-#include "exitcode.h"
+#include "sealed.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-const char *aem_lc_label(const char *suffix, char *buf, size_t len)
-{
-	snprintf(buf, len, "aem%s", suffix);
-	return buf;
-}
-
-int aem_lc_cmd_fail(const char *verb, const struct aem_lc *lc, int err)
-{
-	fprintf(stderr, "aem %s: %s\n", verb, lc->why[0] ? lc->why : aem_tpm_strerror(err));
-	if (err == AEM_TPM_E_IO && errno == ENOSPC)
-		fprintf(stderr, "aem %s: the file system is full: nothing was replaced\n", verb);
-	return aem_exit_from_tpm(err);
-}
-
-int aem_lc_cmd_open(struct aem_lc *lc, const char *verb, const char *conf, const char *tcti,
-		    bool need_id)
-{
-	int rc = aem_lc_open(lc, conf, tcti, need_id);
-
-	if (!rc)
-		return AEM_EXIT_OK;
-	rc = aem_lc_cmd_fail(verb, lc, rc);
-	aem_lc_close(lc);
-	return rc == AEM_EXIT_USAGE || rc == AEM_EXIT_INPUT ? AEM_EXIT_INPUT : rc;
-}
-
-int aem_lc_cmd_media(const char *verb, const char *suffix, char ***list, size_t *n)
-{
-	int rc;
-
-	*list = NULL;
-	*n = 0;
-	if (suffix) {
-		struct aem_media_rec m;
-		char l[40];
-
-		if (!aem_state_suffix_ok(suffix) || aem_state_media_load(suffix, &m)) {
-			fprintf(stderr, "aem %s: no enrolled media %s (aem install)\n", verb,
-				aem_lc_label(suffix, l, sizeof(l)));
-			return AEM_EXIT_INPUT;
-		}
-		*list = calloc(1, sizeof(char *));
-		if (!*list || !((*list)[0] = strdup(suffix)))
-			return AEM_EXIT_FAIL;
-		*n = 1;
-		return AEM_EXIT_OK;
-	}
-	rc = aem_state_media_list(list, n);
-	if (rc || !*n) {
-		fprintf(stderr, "aem %s: no AEM media enrolled in %s (aem install)\n", verb,
-			aem_state_dir());
-		return AEM_EXIT_INPUT;
-	}
-	return AEM_EXIT_OK;
-}
 
 static const char boot_help[] =
 	"usage: aem boot-unseal --media DIR [--name NAME] [--out FILE] [--tcti SPEC]\n"
@@ -127,11 +68,11 @@ int cmd_boot_unseal(int argc, char **argv)
 	}
 	if (!media || optind != argc)
 		return fputs(boot_help, stderr), AEM_EXIT_USAGE;
-	if ((rc = aem_lc_cmd_open(&lc, "boot-unseal", NULL, tcti, true)) != 0)
+	if ((rc = aem_cli_lc_open(&lc, "boot-unseal", NULL, tcti, true)) != 0)
 		return rc;
 	rc = aem_lc_boot_unseal(&lc, media, &b);
 	if (rc) {
-		rc = aem_lc_cmd_fail("boot-unseal", &lc, rc);
+		rc = aem_cli_lc_fail("boot-unseal", &lc, rc);
 		aem_lc_close(&lc);
 		return rc;
 	}

@@ -295,3 +295,37 @@ int aem_readfile(const char *path, bool unzip, size_t max, uint8_t **buf, size_t
 	*len = b.len;
 	return 0;
 }
+
+static int io_head(void *ctx, const struct aem_predict_module *m, uint8_t *buf, size_t size,
+		   size_t *len)
+{
+	int fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	(void)ctx;
+	*len = 0;
+	if (fd < 0)
+		return AEM_TPM_E_IO;
+	do
+		n = read(fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n < 0)
+		return AEM_TPM_E_IO;
+	*len = (size_t)n;
+	return 0;
+}
+
+static int io_digest(void *ctx, const struct aem_predict_module *m, enum aem_bank bank,
+		     uint8_t *out)
+{
+	struct aem_digest d;
+	int rc = aem_hashfile(m->path, !m->nounzip, &bank, 1, &d, NULL);
+
+	(void)ctx;
+	if (rc == 0)
+		memcpy(out, d.d, aem_bank_size(bank));
+	return rc;
+}
+
+const struct aem_predict_io aem_hashfile_io = { io_head, io_digest, NULL };

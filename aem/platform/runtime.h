@@ -53,4 +53,8 @@ void aem_rt_free_list(char **names, size_t n);
  * uncached) into out. */
 int aem_rt_read_phys(uint64_t addr, size_t len, uint8_t *out);
 
+/* 1 when the hardware clock keeps local time (adjtime(5) line 3 "LOCAL" in
+ * /etc/adjtime; a missing file means UTC). */
+int aem_rt_rtc_is_local(void);
+
 #endif

@@ -1,6 +1,6 @@
-/* Shared front-end pieces of the verbs that seal their own objects (sealopts.h). */
-#include "sealopts.h"
-#include "cmd.h"
+/* The PCR target of the verbs that seal something of their own (aem seal, totp,
+ * mfa): options, family defaults, the values they select, the mismatch report. */
+#include "cli.h"
 #include "err.h"
 #include "seal.h"
 #include "tpm12.h"
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <termios.h>
 
-int aem_sealopts_take(struct aem_sealopts *o, int c, const char *arg, const char *who)
+int aem_cli_sealopts_take(struct aem_cli_sealopts *o, int c, const char *arg, const char *who)
 {
 	switch (c) {
 	case 0x300:
@@ -35,7 +35,7 @@ int aem_sealopts_take(struct aem_sealopts *o, int c, const char *arg, const char
 	}
 }
 
-void aem_sealopts_defaults(struct aem_sealopts *o, const struct aem_tpm *t)
+void aem_cli_sealopts_defaults(struct aem_cli_sealopts *o, const struct aem_tpm *t)
 {
 	int tpm12 = aem_tpm_family(t) == AEM_FAMILY_TPM12;
 
@@ -45,7 +45,7 @@ void aem_sealopts_defaults(struct aem_sealopts *o, const struct aem_tpm *t)
 		o->mask = (1u << 13) | (1u << 17) | (1u << 18) | (tpm12 ? 1u << 19 : 0);
 }
 
-static int fill_missing(struct aem_tpm *t, const struct aem_sealopts *o, struct aem_pcr_values *v,
+static int fill_missing(struct aem_tpm *t, const struct aem_cli_sealopts *o, struct aem_pcr_values *v,
 			const char *who)
 {
 	aem_pcr_mask missing = o->mask & ~v->mask;
@@ -70,7 +70,7 @@ static int fill_missing(struct aem_tpm *t, const struct aem_sealopts *o, struct 
 	return 0;
 }
 
-static int expected_values(struct aem_tpm *t, const struct aem_sealopts *o,
+static int expected_values(struct aem_tpm *t, const struct aem_cli_sealopts *o,
 			   struct aem_pcr_values *v, const char *who)
 {
 	uint8_t *buf = NULL;
@@ -92,7 +92,7 @@ static int expected_values(struct aem_tpm *t, const struct aem_sealopts *o,
 	return fill_missing(t, o, v, who);
 }
 
-int aem_sealopts_values(struct aem_tpm *t, const struct aem_sealopts *o, struct aem_pcr_values *v,
+int aem_cli_sealopts_values(struct aem_tpm *t, const struct aem_cli_sealopts *o, struct aem_pcr_values *v,
 			const char *who)
 {
 	unsigned bad;
@@ -113,7 +113,7 @@ int aem_sealopts_values(struct aem_tpm *t, const struct aem_sealopts *o, struct 
 	return 0;
 }
 
-void aem_report_pcr_mismatch(struct aem_tpm *t, const struct aem_pcr_values *expect,
+void aem_cli_report_pcr_mismatch(struct aem_tpm *t, const struct aem_pcr_values *expect,
 			     const char *who)
 {
 	size_t n = aem_bank_size(expect->bank);
@@ -138,74 +138,4 @@ void aem_report_pcr_mismatch(struct aem_tpm *t, const struct aem_pcr_values *exp
 	if (!shown)
 		fprintf(stderr, "%s: the PCRs read back equal the sealed values: the TPM refused "
 			"for another reason\n", who);
-}
-
-static int tty_line(FILE *tty, const char *prompt, char *buf, size_t len)
-{
-	struct termios old, quiet;
-	int echo_off = tcgetattr(fileno(tty), &old) == 0;
-	size_t n;
-
-	fputs(prompt, stderr);
-	if (echo_off) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	}
-	if (!fgets(buf, (int)len, tty))
-		buf[0] = '\0';
-	if (echo_off)
-		tcsetattr(fileno(tty), TCSAFLUSH, &old);
-	fputs("\n", stderr);
-	n = strcspn(buf, "\n");
-	buf[n] = '\0';
-	return (int)n;
-}
-
-int aem_ask_password(const char *env, const char *prompt, int confirm, char *buf, size_t len)
-{
-	const char *v = env ? getenv(env) : NULL;
-	char again[256];
-	FILE *tty;
-	int n;
-
-	if (v) {
-		if (strlen(v) + 1 > len)
-			return -1;
-		strcpy(buf, v);
-		return (int)strlen(buf);
-	}
-	tty = fopen("/dev/tty", "r+");
-	if (!tty)
-		return -1;
-	setvbuf(tty, NULL, _IONBF, 0);
-	n = tty_line(tty, prompt, buf, len);
-	if (n > 0 && confirm && (tty_line(tty, "Repeat it: ", again, sizeof(again)) != n ||
-				 strcmp(again, buf))) {
-		fprintf(stderr, "the two entries differ\n");
-		n = -1;
-	}
-	explicit_bzero(again, sizeof(again));
-	fclose(tty);
-	if (n < 0)
-		explicit_bzero(buf, len);
-	return n;
-}
-
-void aem_report_tpm_error(struct aem_tpm *t, int err, const char *who)
-{
-	const char *d = aem_tpm_last_detail(t); /* t NULL: why the last open failed */
-
-	fprintf(stderr, "%s: %s%s%s\n", who, aem_tpm_strerror(err), *d ? ": " : "", d);
-}
-
-int aem_cli_tpm_open(const char *tcti, const char *who, struct aem_tpm **t)
-{
-	int err;
-
-	aem_tpm12_set_srk_prompt(aem_srk_prompt);
-	err = aem_tpm_open(tcti, t);
-	if (err)
-		aem_report_tpm_error(NULL, err, who);
-	return err;
 }

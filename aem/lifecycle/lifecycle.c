@@ -226,3 +226,22 @@ int aem_lc_seal_pending(struct aem_lc *lc, const struct aem_media_rec *m, const 
 	explicit_bzero(&b, sizeof(b));
 	return rc;
 }
+
+int aem_lc_id_setup(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN], int *created)
+{
+	uint8_t back[AEM_TPM_ID_LEN];
+	int rc = aem_lc_id_read(t, id);
+
+	*created = 0;
+	if (rc != AEM_TPM_E_INVAL)
+		return rc; /* there already (0), or unreadable: never replaced */
+	rc = aem_tpm_random(t, id, AEM_TPM_ID_LEN);
+	if (!rc)
+		rc = aem_tpm_nv_write(t, aem_fresh_id_index(aem_tpm_family(t)), id, AEM_TPM_ID_LEN);
+	if (!rc)
+		rc = aem_lc_id_read(t, back);
+	if (!rc && memcmp(back, id, AEM_TPM_ID_LEN))
+		rc = AEM_TPM_E_TPM;
+	*created = rc == 0;
+	return rc;
+}

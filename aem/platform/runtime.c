@@ -412,3 +412,16 @@ int aem_rt_read_phys(uint64_t addr, size_t len, uint8_t *out)
 	}
 	return rc;
 }
+
+int aem_rt_rtc_is_local(void)
+{
+	char text[512];
+	char *line3;
+
+	/* adjtime(5): line 3 is "UTC" or "LOCAL"; a missing file means UTC. */
+	if (aem_rt_read_text("/etc/adjtime", text, sizeof(text)))
+		return 0;
+	line3 = strchr(text, '\n');
+	line3 = line3 ? strchr(line3 + 1, '\n') : NULL;
+	return line3 && !strncmp(line3 + 1, "LOCAL", 5);
+}

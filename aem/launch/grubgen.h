@@ -4,8 +4,8 @@
  * dom0 kernel (with aem.uuid=), its initramfs and every SINIT ACM. BIOS
  * entries use multiboot/module, EFI ones multiboot2/module2. Pure: the
  * caller finds the files. */
-#ifndef AEM_LIFECYCLE_GRUB_H
-#define AEM_LIFECYCLE_GRUB_H
+#ifndef AEM_GRUBGEN_H
+#define AEM_GRUBGEN_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "pcr.h"
+#include "predict.h"
 
 enum aem_compression {
 	AEM_COMP_NONE = 0,
@@ -30,5 +31,12 @@ int aem_hashfile(const char *path, bool unzip, const enum aem_bank *banks, unsig
 /* Read the whole (decompressed unless !unzip) content of path, at most max bytes, into
  * a malloc'd buffer the caller frees. Same errors; AEM_TPM_E_NOMEM above max. */
 int aem_readfile(const char *path, bool unzip, size_t max, uint8_t **buf, size_t *len);
+
+/* Largest tboot image aem_hashfile_tboot reads (decompressed). */
+#define AEM_HASHFILE_TBOOT_MAX (64u << 20)
+
+/* The module files of a prediction on disk (aem_predict's io): m->path is opened,
+ * read as GRUB loads it. ctx is unused. */
+extern const struct aem_predict_io aem_hashfile_io;
 
 #endif

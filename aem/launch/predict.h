@@ -1,7 +1,9 @@
 /* Predict the DRTM PCRs of the next boot: SINIT's events replayed from the current
  * TXT event log (everything before tboot's first 0x501 event; the MLE hash event
  * optionally recomputed for a new tboot), then tboot's events computed from the
- * (new) files and command lines by tboot's rules (tboot.h). */
+ * (new) files and command lines by tboot's rules (tboot.h). Pure: the caller reads
+ * the files (struct aem_predict_io; platform/hashfile.h has the one for files
+ * on disk) and hands in the tboot image's bytes. */
 #ifndef AEM_PREDICT_H
 #define AEM_PREDICT_H
 
@@ -15,9 +17,23 @@
 #define AEM_PREDICT_MAX_MODULES 32
 
 struct aem_predict_module {
-	const char *path;      /* file to hash */
+	const char *path;      /* names the file to the caller's io and in the output */
 	const char *cmdline;   /* measured exactly; NULL = "" */
-	bool nounzip;
+	bool nounzip;          /* GRUB loads it as stored (--nounzip) */
+};
+
+/* What the prediction needs of the module files, read by the caller. Both
+ * return 0 or an error code of err.h.
+ *   head:   up to size first bytes of m as stored, into buf (*len: how many);
+ *           tboot drops an SINIT ACM or LCP data module, recognised by them.
+ *   digest: H_bank of m's image as GRUB loads it (decompressed unless
+ *           m->nounzip) into out (aem_bank_size(bank) bytes). */
+struct aem_predict_io {
+	int (*head)(void *ctx, const struct aem_predict_module *m, uint8_t *buf, size_t size,
+		    size_t *len);
+	int (*digest)(void *ctx, const struct aem_predict_module *m, enum aem_bank bank,
+		      uint8_t *out);
+	void *ctx;
 };
 
 struct aem_predict_in {
@@ -26,10 +42,14 @@ struct aem_predict_in {
 	const struct aem_evlog *log;           /* required: source of SINIT's events */
 	const uint8_t *policy;                 /* NULL: tboot's default policy */
 	size_t policy_len;
-	const char *tboot_path;                /* NULL: keep the logged MLE hash */
+	const char *tboot_path;                /* new tboot (named in the output); NULL: keep
+						* the logged MLE hash */
+	const uint8_t *tboot_elf;              /* its ELF image, decompressed (with tboot_path) */
+	size_t tboot_len;
 	const char *tboot_cmdline;             /* tboot's own command line (MLE area) */
 	size_t nmod;
 	const struct aem_predict_module *mod;
+	const struct aem_predict_io *io;       /* required when nmod > 0 */
 };
 
 enum aem_predict_what {
@@ -58,9 +78,9 @@ struct aem_predict_out {
 	int failed_module;            /* on error: index into in->mod of the culprit, or -1 */
 };
 
-/* Returns 0 or a negative AEM_TPM_E_* (AEM_TPM_E_IO: a module or tboot file is
- * unreadable, see out->failed_module; AEM_TPM_E_FORMAT: the log lacks what the
- * replay needs, e.g. no digest of this bank in an SINIT event). */
+/* Returns 0 or a negative error code of err.h (an io error of a module: see
+ * out->failed_module; AEM_TPM_E_FORMAT: the log lacks what the replay needs, e.g.
+ * no digest of this bank in an SINIT event, or the tboot image is not one). */
 int aem_predict(const struct aem_predict_in *in, struct aem_predict_out *out);
 
 const char *aem_predict_what_name(enum aem_predict_what w);

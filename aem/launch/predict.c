@@ -1,14 +1,8 @@
 /* The prediction: replay SINIT's prefix, then extend tboot's events. */
 #include "predict.h"
-#include "hashfile.h"
 #include "err.h"
 
-#include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#define TBOOT_MAX (64u << 20)
 
 const char *aem_predict_what_name(enum aem_predict_what w)
 {
@@ -42,19 +36,6 @@ static int extend(struct aem_predict_out *out, unsigned pcr, const uint8_t *d)
 	return aem_pcr_extend(out->pcrs.bank, out->pcrs.v[pcr], d);
 }
 
-static int new_mle_hash(const struct aem_predict_in *in, uint8_t *out)
-{
-	uint8_t *elf = NULL;
-	size_t len = 0;
-	int rc;
-
-	rc = aem_readfile(in->tboot_path, true, TBOOT_MAX, &elf, &len);
-	if (rc == 0)
-		rc = aem_tboot_mle_hash(elf, len, in->tboot_cmdline, in->bank, out);
-	free(elf);
-	return rc;
-}
-
 static int replay_prefix(const struct aem_predict_in *in, struct aem_predict_out *out)
 {
 	const struct aem_evlog *log = in->log;
@@ -63,7 +44,9 @@ static int replay_prefix(const struct aem_predict_in *in, struct aem_predict_out
 	int rc;
 
 	out->prefix = aem_evlog_find(log, AEM_EV_TBOOT);
-	if (in->tboot_path && (rc = new_mle_hash(in, mle)) != 0)
+	if (in->tboot_path &&
+	    (rc = aem_tboot_mle_hash(in->tboot_elf, in->tboot_len, in->tboot_cmdline, in->bank,
+				     mle)) != 0)
 		return rc;
 	for (size_t i = 0; i < out->prefix; i++) {
 		const struct aem_event *e = &log->ev[i];
@@ -91,18 +74,16 @@ static int replay_prefix(const struct aem_predict_in *in, struct aem_predict_out
 }
 
 /* tboot drops the SINIT ACM and LCP policy data before measuring: recognise them by
- * content, as it does. */
-static bool dropped_by_tboot(const char *path)
+ * content, as it does. A module whose first bytes cannot be had is measured (its
+ * digest then fails and names it). */
+static bool dropped_by_tboot(const struct aem_predict_in *in, const struct aem_predict_module *m)
 {
 	uint8_t head[64];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0;
 
-	if (fd < 0)
+	if (in->io->head(in->io->ctx, m, head, sizeof(head), &n) || n > sizeof(head))
 		return false;
-	n = read(fd, head, sizeof(head));
-	close(fd);
-	return n > 0 && (aem_tboot_is_acm(head, (size_t)n) || aem_tboot_is_lcp_data(head, (size_t)n));
+	return n > 0 && (aem_tboot_is_acm(head, n) || aem_tboot_is_lcp_data(head, n));
 }
 
 static int add_policy(const struct aem_predict_in *in, struct aem_predict_out *out)
@@ -135,10 +116,10 @@ static int add_module(const struct aem_predict_in *in, struct aem_predict_out *o
 {
 	const struct aem_predict_module *m = &in->mod[i];
 	struct aem_predict_event *e;
-	struct aem_digest img;
+	uint8_t img[AEM_MAX_DIGEST];
 	int rc;
 
-	if (dropped_by_tboot(m->path)) {
+	if (dropped_by_tboot(in, m)) {
 		e = add_event(out, 0, 0, AEM_PRED_SKIPPED);
 		if (!e)
 			return AEM_TPM_E_INVAL;
@@ -151,9 +132,9 @@ static int add_module(const struct aem_predict_in *in, struct aem_predict_out *o
 	e->index = (int)(*index)++;
 	e->file = m->path;
 	e->cmdline = m->cmdline ? m->cmdline : "";
-	if ((rc = aem_hashfile(m->path, !m->nounzip, &in->bank, 1, &img, NULL)) != 0)
+	if ((rc = in->io->digest(in->io->ctx, m, in->bank, img)) != 0)
 		return rc;
-	if ((rc = aem_tboot_module_digest(in->bank, e->cmdline, img.d, e->digest)) != 0)
+	if ((rc = aem_tboot_module_digest(in->bank, e->cmdline, img, e->digest)) != 0)
 		return rc;
 	return extend(out, e->pcr, e->digest);
 }
@@ -166,7 +147,8 @@ int aem_predict(const struct aem_predict_in *in, struct aem_predict_out *out)
 	memset(out, 0, sizeof(*out));
 	out->failed_module = -1;
 	if (!in || !in->log || !aem_bank_size(in->bank) || in->nmod > AEM_PREDICT_MAX_MODULES ||
-	    (in->nmod && !in->mod))
+	    (in->nmod && (!in->mod || !in->io || !in->io->head || !in->io->digest)) ||
+	    (in->tboot_path && !in->tboot_elf))
 		return AEM_TPM_E_INVAL;
 	out->pcrs.bank = in->bank;
 	out->pcrs.mask = 1u << 17 | 1u << 18 | 1u << 19;

@@ -1,7 +1,7 @@
 /* GRUB entry generator (lifecycle_grub.h). The measured command line of a
  * module is its arguments joined by single spaces, so each argument is
  * written as one GRUB word and the reader gets back the same string. */
-#include "lifecycle_grub.h"
+#include "grubgen.h"
 #include "err.h"
 
 #include <stdio.h>
