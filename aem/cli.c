@@ -17,17 +17,17 @@
 int aem_cli_exit(int err)
 {
 	switch (err) {
-	case AEM_TPM_OK: return AEM_EXIT_OK;
-	case AEM_TPM_E_INVAL: return AEM_EXIT_USAGE;
-	case AEM_TPM_E_FORMAT: case AEM_TPM_E_VERSION: case AEM_TPM_E_NOT_AEM:
-	case AEM_TPM_E_CRYPTO: return AEM_EXIT_INPUT;
-	case AEM_TPM_E_IO: return AEM_EXIT_IO;
+	case AEM_OK: return AEM_EXIT_OK;
+	case AEM_E_INVAL: return AEM_EXIT_USAGE;
+	case AEM_E_FORMAT: case AEM_E_VERSION: case AEM_E_NOT_AEM:
+	case AEM_E_CRYPTO: return AEM_EXIT_INPUT;
+	case AEM_E_IO: return AEM_EXIT_IO;
 	case AEM_TPM_E_NOTPM: case AEM_TPM_E_NO_SRK: case AEM_TPM_E_BAD_SRK:
 	case AEM_TPM_E_NOT_OWNED: case AEM_TPM_E_DISABLED: return AEM_EXIT_NOTPM;
 	case AEM_TPM_E_PCR_MISMATCH: return AEM_EXIT_MISMATCH;
 	case AEM_TPM_E_AUTH: case AEM_TPM_E_LOCKOUT: return AEM_EXIT_AUTH;
 	case AEM_TPM_E_UNMEASURED: return AEM_EXIT_UNMEASURED;
-	case AEM_TPM_E_FAMILY: case AEM_TPM_E_UNSUPPORTED: return AEM_EXIT_UNSUPPORTED;
+	case AEM_TPM_E_FAMILY: case AEM_E_UNSUPPORTED: return AEM_EXIT_UNSUPPORTED;
 	default: return AEM_EXIT_FAIL;
 	}
 }
@@ -101,7 +101,7 @@ void aem_cli_report_tpm_error(struct aem_tpm *t, int err, const char *who)
 {
 	const char *d = aem_tpm_last_detail(t); /* t NULL: why the last open failed */
 
-	fprintf(stderr, "%s: %s%s%s\n", who, aem_tpm_strerror(err), *d ? ": " : "", d);
+	fprintf(stderr, "%s: %s%s%s\n", who, aem_strerror(err), *d ? ": " : "", d);
 }
 
 int aem_cli_tpm_open(const char *tcti, const char *who, struct aem_tpm **t)

@@ -3,10 +3,10 @@
 #include "cli.h"
 
 #include "err.h"
+#include "fileio.h"
 #include "evlog.h"
 #include "hashfile.h"
 #include "runtime.h"
-#include "sealed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +16,7 @@
 
 int aem_cli_load_evlog(char *const *paths, int n, struct aem_evlog *log)
 {
-	int rc = AEM_TPM_E_INVAL;
+	int rc = AEM_E_INVAL;
 
 	memset(log, 0, sizeof(*log));
 	for (int i = 0; i < n; i++) {
@@ -27,7 +27,7 @@ int aem_cli_load_evlog(char *const *paths, int n, struct aem_evlog *log)
 		rc = aem_readfile(paths[i], false, LOG_MAX, &buf, &len);
 		if (rc) {
 			fprintf(stderr, "aem: cannot read event log %s: %s\n", paths[i],
-				aem_tpm_strerror(rc));
+				aem_strerror(rc));
 			break;
 		}
 		rc = aem_evlog_parse(buf, len, i ? &more : log);
@@ -35,7 +35,7 @@ int aem_cli_load_evlog(char *const *paths, int n, struct aem_evlog *log)
 		/* further files: the other banks' Intel legacy logs of the same launch */
 		if (rc == 0 && i)
 			rc = log->family == AEM_EVLOG_TPM2_LEGACY && more.family == log->family ?
-			     aem_evlog_merge_bank(log, &more) : AEM_TPM_E_FORMAT;
+			     aem_evlog_merge_bank(log, &more) : AEM_E_FORMAT;
 		aem_evlog_free(&more);
 		if (rc) {
 			fprintf(stderr, "aem: %s is not a TXT event log aem can read%s\n", paths[i],
@@ -86,7 +86,7 @@ int aem_cli_load_evlog_src(const char *verb, char *const *paths, int n, int live
 		return aem_cli_load_evlog(paths, n, log) ? AEM_EXIT_INPUT : AEM_EXIT_OK;
 	memset(log, 0, sizeof(*log));
 	rc = aem_evlog_read_live(log, &info);
-	if (rc == AEM_TPM_E_NOMEM) {
+	if (rc == AEM_E_NOMEM) {
 		fprintf(stderr, "aem %s: out of memory\n", verb);
 		return AEM_EXIT_FAIL;
 	}

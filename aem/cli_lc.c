@@ -19,8 +19,8 @@ const char *aem_cli_lc_label(const char *suffix, char *buf, size_t len)
 
 int aem_cli_lc_fail(const char *verb, const struct aem_lc *lc, int err)
 {
-	fprintf(stderr, "aem %s: %s\n", verb, lc->why[0] ? lc->why : aem_tpm_strerror(err));
-	if (err == AEM_TPM_E_IO && errno == ENOSPC)
+	fprintf(stderr, "aem %s: %s\n", verb, lc->why[0] ? lc->why : aem_strerror(err));
+	if (err == AEM_E_IO && errno == ENOSPC)
 		fprintf(stderr, "aem %s: the file system is full: nothing was replaced\n", verb);
 	return aem_cli_exit(err);
 }

@@ -2,6 +2,7 @@
  * mfa): options, family defaults, the values they select, the mismatch report. */
 #include "cli.h"
 #include "err.h"
+#include "fileio.h"
 #include "seal.h"
 #include "tpm12.h"
 #include "values.h"
@@ -82,7 +83,7 @@ static int expected_values(struct aem_tpm *t, const struct aem_cli_sealopts *o,
 	if (err)
 		return fprintf(stderr, "%s: cannot read %s\n", who, o->expect), err;
 	err = aem_values_parse(buf, len, o->bank, o->mask, v);
-	if (err == AEM_TPM_E_FORMAT && v->mask && (v->mask & ~o->mask) == 0)
+	if (err == AEM_E_FORMAT && v->mask && (v->mask & ~o->mask) == 0)
 		err = aem_values_parse(buf, len, o->bank, v->mask, v);
 	aem_buf_free(buf, len);
 	if (err)

@@ -2,6 +2,7 @@
  * AEM media, check freshness, show the secret, rotate (aem_lc_boot_unseal). */
 #include "cli.h"
 #include "err.h"
+#include "fileio.h"
 #include "sealed.h"
 
 #include <getopt.h>

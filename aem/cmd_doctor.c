@@ -39,7 +39,7 @@ static int slurp(const char *path, uint8_t **buf, size_t *len)
 	uint8_t *b;
 
 	if (!f)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	b = malloc(cap);
 	while (b) {
 		size_t r = fread(b + n, 1, cap - n, f);
@@ -64,7 +64,7 @@ static int slurp(const char *path, uint8_t **buf, size_t *len)
 	}
 	fclose(f);
 	if (!b)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	*buf = b;
 	*len = n;
 	return 0;

@@ -218,7 +218,7 @@ static int enrol(struct aem_lc *lc, struct aem_media_rec *m, const char *path, c
 	if (!err)
 		err = aem_state_media_save(m);
 	if (err)
-		return fprintf(stderr, "aem install: %s\n", aem_tpm_strerror(err)), aem_cli_exit(err);
+		return fprintf(stderr, "aem install: %s\n", aem_strerror(err)), aem_cli_exit(err);
 	printf("installed %s at %s (freshness slot %u)%s%s\n", label, m->path, m->slot,
 	       m->uuid[0] ? ", aem.uuid=" : "", m->uuid);
 	if (m->usb[0])

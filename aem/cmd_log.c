@@ -5,7 +5,7 @@
 #include "hashfile.h"
 #include "runtime.h"
 #include "err.h"
-#include "sealed.h"
+#include "family.h"
 
 #include <getopt.h>
 #include <stdio.h>

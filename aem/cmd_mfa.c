@@ -9,6 +9,7 @@
  *           for rd.luks.key (--key-out). An empty password falls back. */
 #include "cli.h"
 #include "err.h"
+#include "fileio.h"
 #include "config.h"
 #include "mfa.h"
 #include "pwbox.h"
@@ -115,7 +116,7 @@ static int enroll_with(struct aem_tpm *t, const struct mfa_opts *o, const char *
 	if (err)
 		return err;
 	if (o->so.pin && (pin_len = aem_cli_read_pin("PIN: ", 1, pin, sizeof(pin))) < 0)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	err = aem_mfa_create(t, &v, o->so.pin ? pin : NULL, (size_t)pin_len, pw, pw_len, key, &file,
 			     &file_len);
 	explicit_bzero(pin, sizeof(pin));
@@ -124,7 +125,7 @@ static int enroll_with(struct aem_tpm *t, const struct mfa_opts *o, const char *
 	explicit_bzero(key, sizeof(key));
 	if (!err && aem_file_write_atomic(o->out, file, file_len, 0600)) {
 		aem_mfa_unenroll(o->device, slot);
-		err = AEM_TPM_E_IO;
+		err = AEM_E_IO;
 	}
 	aem_buf_free(file, file_len);
 	if (!err)
@@ -142,7 +143,7 @@ static int enroll_state(const struct mfa_opts *o, const char *pw, size_t pw_len)
 {
 	uint8_t key[AEM_MFA_KEY_LEN], *box = NULL;
 	size_t box_len = 0;
-	int slot = -1, err = RAND_priv_bytes(key, sizeof(key)) == 1 ? 0 : AEM_TPM_E_CRYPTO;
+	int slot = -1, err = RAND_priv_bytes(key, sizeof(key)) == 1 ? 0 : AEM_E_CRYPTO;
 
 	if (!err)
 		err = aem_pwbox_seal(pw, pw_len, key, sizeof(key), &box, &box_len);
@@ -152,7 +153,7 @@ static int enroll_state(const struct mfa_opts *o, const char *pw, size_t pw_len)
 	if (!err && (err = aem_state_secret_write(AEM_ITEM_LUKS_KEY, box, box_len)) != 0) {
 		aem_mfa_unenroll(o->device, slot);
 		fprintf(stderr, WHO ": cannot write %s/secrets/" AEM_ITEM_LUKS_KEY ": %s (keyslot "
-			"removed again)\n", aem_state_dir(), aem_tpm_strerror(err));
+			"removed again)\n", aem_state_dir(), aem_strerror(err));
 	}
 	aem_buf_free(box, box_len);
 	if (!err)

@@ -83,7 +83,7 @@ int cmd_pcrs(int argc, char **argv)
 		err = aem_tpm_pcr_read(t, &v);
 	if (err) {
 		const char *d = aem_tpm_last_detail(t); /* t NULL: why the open failed */
-		fprintf(stderr, "aem pcrs: %s%s%s\n", aem_tpm_strerror(err), *d ? ": " : "", d);
+		fprintf(stderr, "aem pcrs: %s%s%s\n", aem_strerror(err), *d ? ": " : "", d);
 	} else {
 		print_values(&v, json);
 	}

@@ -169,7 +169,7 @@ static int from_grub(struct popts *o, struct aem_grub_cfg *cfg, char *mapbuf, ch
 	int rc = aem_readfile(o->grub, false, CFG_MAX, &text, &len);
 
 	if (rc) {
-		fprintf(stderr, "aem predict: cannot read %s: %s\n", o->grub, aem_tpm_strerror(rc));
+		fprintf(stderr, "aem predict: cannot read %s: %s\n", o->grub, aem_strerror(rc));
 		return AEM_EXIT_INPUT;
 	}
 	rc = aem_grubcfg_parse((const char *)text, len, cfg, err, sizeof(err));
@@ -252,7 +252,7 @@ static int read_tboot(const struct popts *o, struct aem_predict_in *in, uint8_t 
 	rc = aem_readfile(o->tboot, true, AEM_HASHFILE_TBOOT_MAX, elf, &len);
 	if (rc) {
 		fprintf(stderr, "aem predict: tboot %s: %s\n", o->tboot,
-			rc == AEM_TPM_E_IO ? "cannot read it" : aem_tpm_strerror(rc));
+			rc == AEM_E_IO ? "cannot read it" : aem_strerror(rc));
 		return AEM_EXIT_INPUT;
 	}
 	in->tboot_path = o->tboot;
@@ -381,18 +381,18 @@ static int report_failure(const struct aem_predict_in *in, const struct aem_pred
 {
 	if (r->failed_module >= 0)
 		fprintf(stderr, "aem predict: module %s: %s\n", in->mod[r->failed_module].path,
-			rc == AEM_TPM_E_IO ? "cannot read it" :
-			rc == AEM_TPM_E_FORMAT ? "corrupt compressed data" :
-			rc == AEM_TPM_E_UNSUPPORTED ? "lzop, or data after the compressed stream: "
+			rc == AEM_E_IO ? "cannot read it" :
+			rc == AEM_E_FORMAT ? "corrupt compressed data" :
+			rc == AEM_E_UNSUPPORTED ? "lzop, or data after the compressed stream: "
 						      "cannot tell what GRUB would load" :
-			aem_tpm_strerror(rc));
-	else if (rc == AEM_TPM_E_FORMAT)
+			aem_strerror(rc));
+	else if (rc == AEM_E_FORMAT)
 		fprintf(stderr, "aem predict: the event log lacks %s digests of SINIT's events%s\n",
 			aem_bank_name(in->bank), in->tboot_path ? " or an MLE hash event" : "");
 	else
 		fprintf(stderr, "aem predict: %s%s%s\n", in->tboot_path ? in->tboot_path : "",
-			in->tboot_path ? ": " : "", aem_tpm_strerror(rc));
-	return rc == AEM_TPM_E_INVAL ? AEM_EXIT_USAGE : AEM_EXIT_INPUT;
+			in->tboot_path ? ": " : "", aem_strerror(rc));
+	return rc == AEM_E_INVAL ? AEM_EXIT_USAGE : AEM_EXIT_INPUT;
 }
 
 int cmd_predict(int argc, char **argv)

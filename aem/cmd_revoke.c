@@ -56,7 +56,7 @@ int cmd_revoke(int argc, char **argv)
 			err = aem_state_media_remove(list[i]);
 		if (err) {
 			fprintf(stderr, "aem revoke: %s: %s\n", aem_cli_lc_label(list[i], l, sizeof(l)),
-				aem_tpm_strerror(err));
+				aem_strerror(err));
 			rc = aem_cli_exit(err);
 		} else {
 			printf("revoked %s\n", aem_cli_lc_label(list[i], l, sizeof(l)));

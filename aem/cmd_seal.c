@@ -2,6 +2,7 @@
  * --expect). Also the helpers the TPM verbs share (exit codes, PIN entry). */
 #include "cli.h"
 #include "err.h"
+#include "fileio.h"
 #include "seal.h"
 #include "tpm12.h"
 #include "values.h"
@@ -93,13 +94,13 @@ static int seal_with(struct aem_tpm *t, const struct seal_opts *o, const uint8_t
 		return err;
 	if (o->so.pin && (pin_len = aem_cli_read_pin("PIN for the sealed secret: ", 1, pin, sizeof(pin))) < 0) {
 		fprintf(stderr, "aem seal: no PIN given\n");
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	}
 	err = aem_tpm_seal_payload(t, &v, o->so.pin ? pin : NULL, (size_t)pin_len, pt, len, &out, &out_len);
 	explicit_bzero(pin, sizeof(pin));
 	if (!err && aem_file_write_atomic(o->out, out, out_len, 0600)) {
 		fprintf(stderr, "aem seal: cannot write %s\n", o->out);
-		err = AEM_TPM_E_IO;
+		err = AEM_E_IO;
 	}
 	aem_buf_free(out, out_len);
 	return err;
@@ -160,7 +161,7 @@ int cmd_seal(int argc, char **argv)
 		return r;
 	err = aem_file_read(o.in, AEM_SEALED_MAX_PAYLOAD, &pt, &len);
 	if (err) {
-		fprintf(stderr, "aem seal: cannot read %s: %s\n", o.in, aem_tpm_strerror(err));
+		fprintf(stderr, "aem seal: cannot read %s: %s\n", o.in, aem_strerror(err));
 		aem_evlog_free(&log);
 		return AEM_EXIT_INPUT;
 	}
@@ -175,7 +176,7 @@ int cmd_seal(int argc, char **argv)
 		write_sidecar(&o, o.nlogs || o.live ? &log : NULL);
 	if (err && t && err != AEM_TPM_E_UNMEASURED) { /* a failed open was reported */
 		const char *d = aem_tpm_last_detail(t);
-		fprintf(stderr, "aem seal: %s%s%s\n", aem_tpm_strerror(err), *d ? ": " : "", d);
+		fprintf(stderr, "aem seal: %s%s%s\n", aem_strerror(err), *d ? ": " : "", d);
 	}
 	aem_tpm_close(t);
 	aem_buf_free(pt, len);

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "config.h"
 #include "err.h"
+#include "fileio.h"
 #include "mfa.h"
 #include "pwbox.h"
 #include "state.h"
@@ -69,7 +70,7 @@ static int secret_set(int argc, char **argv)
 	if (file) {
 		rc = aem_file_read(file, AEM_BUNDLE_MAX_SECRET, &buf, &len);
 		if (rc) {
-			fprintf(stderr, "aem secret: cannot read %s: %s\n", file, aem_tpm_strerror(rc));
+			fprintf(stderr, "aem secret: cannot read %s: %s\n", file, aem_strerror(rc));
 			return AEM_EXIT_INPUT;
 		}
 	}
@@ -82,7 +83,7 @@ static int secret_set(int argc, char **argv)
 	aem_buf_free(buf, len);
 	if (rc) {
 		fprintf(stderr, "aem secret: cannot write %s/secrets/%s: %s\n", aem_state_dir(), name,
-			aem_tpm_strerror(rc));
+			aem_strerror(rc));
 		return AEM_EXIT_IO;
 	}
 	printf("secret '%s' kept in %s/secrets: run aem reseal (this boot) or aem update "

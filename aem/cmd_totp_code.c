@@ -4,6 +4,7 @@
 #include "cmd_totp.h"
 #include "cli.h"
 #include "err.h"
+#include "fileio.h"
 #include "totp_tpm.h"
 
 #include "disp_err.h"
@@ -27,8 +28,8 @@ static int load_file(const char *path, struct aem_totp_file *f)
 		err = aem_totp_file_parse(buf, len, f);
 	aem_buf_free(buf, len);
 	if (err)
-		fprintf(stderr, WHO ": %s: %s\n", path, err == AEM_TPM_E_IO ? "cannot read it" :
-			aem_tpm_strerror(err));
+		fprintf(stderr, WHO ": %s: %s\n", path, err == AEM_E_IO ? "cannot read it" :
+			aem_strerror(err));
 	return err;
 }
 

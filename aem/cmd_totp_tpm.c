@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "config.h"
 #include "err.h"
+#include "fileio.h"
 #include "pwbox.h"
 #include "runtime.h"
 #include "state.h"
@@ -285,14 +286,14 @@ static int seal_and_write(struct aem_tpm *t, const struct aem_totp_opts *o,
 
 	if (o->so.pin && (pin_len = aem_cli_read_pin("PIN for the TOTP key: ", 1, pin, sizeof(pin))) < 0) {
 		fprintf(stderr, WHO ": no PIN given\n");
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	}
 	err = aem_totp_create(t, v, o->so.pin ? pin : NULL, (size_t)pin_len, o->soft, o->alg,
 			      o->digits, o->period, key, len, &file, &file_len);
 	explicit_bzero(pin, sizeof(pin));
 	if (!err && aem_file_write_atomic(out, file, file_len, 0600)) {
 		fprintf(stderr, WHO ": cannot write %s\n", out);
-		err = AEM_TPM_E_IO;
+		err = AEM_E_IO;
 	}
 	aem_buf_free(file, file_len);
 	return err;
@@ -314,11 +315,11 @@ static int write_recovery(const char *path, const char *uri)
 	err = aem_pwbox_seal(pw, (size_t)n, (const uint8_t *)uri, strlen(uri), &box, &box_len);
 	explicit_bzero(pw, sizeof(pw));
 	if (!err && aem_file_write_atomic(path, box, box_len, 0600))
-		err = AEM_TPM_E_IO;
+		err = AEM_E_IO;
 	aem_buf_free(box, box_len);
 	if (err)
 		fprintf(stderr, WHO ": cannot write the recovery copy %s: %s\n", path,
-			aem_tpm_strerror(err));
+			aem_strerror(err));
 	return err ? aem_cli_exit(err) : 0;
 }
 
@@ -331,13 +332,13 @@ static int keep_in_state(const struct aem_totp_opts *o, const uint8_t *key, size
 					 .key = key, .key_len = len };
 	uint8_t buf[AEM_DISP_TOTP_ITEM_MAX];
 	size_t n = 0;
-	int err = aem_disp_totp_item_build(&it, buf, &n) ? AEM_TPM_E_INVAL :
+	int err = aem_disp_totp_item_build(&it, buf, &n) ? AEM_E_INVAL :
 		  aem_state_secret_write(AEM_ITEM_TOTP, buf, n);
 
 	explicit_bzero(buf, sizeof(buf));
 	if (err) {
 		fprintf(stderr, WHO ": cannot write %s/secrets/" AEM_ITEM_TOTP ": %s\n",
-			aem_state_dir(), aem_tpm_strerror(err));
+			aem_state_dir(), aem_strerror(err));
 		return aem_cli_exit(err);
 	}
 	fprintf(stderr, WHO ": key kept as the secret '" AEM_ITEM_TOTP "' in %s/secrets: run aem "
@@ -430,12 +431,12 @@ static int read_recovery(const char *path, struct aem_disp_otpauth *u)
 	explicit_bzero(pw, sizeof(pw));
 	aem_buf_free(box, box_len);
 	if (!err && aem_disp_otpauth_parse(uri, n, u))
-		err = AEM_TPM_E_FORMAT;
+		err = AEM_E_FORMAT;
 	explicit_bzero(uri, sizeof(uri));
 	if (err == AEM_TPM_E_AUTH)
 		fprintf(stderr, WHO ": wrong recovery password (or %s was altered)\n", path);
 	else if (err)
-		fprintf(stderr, WHO ": %s: %s\n", path, aem_tpm_strerror(err));
+		fprintf(stderr, WHO ": %s: %s\n", path, aem_strerror(err));
 	return err ? aem_cli_exit(err) : 0;
 }
 

@@ -6,7 +6,9 @@
  * Then the TPM's aem identity in NV. */
 #include "cli.h"
 #include "err.h"
-#include "sealed.h"
+#include "family.h"
+#include "fileio.h"
+#include "family.h"
 #include "state.h"
 #include "tpm.h"
 #include "tpm12.h"
@@ -56,7 +58,7 @@ static int owner_prepare(struct aem_tpm *t, char *path, size_t plen, int *fresh)
 		return err;
 	}
 	if (!err && access(path, F_OK) == 0)
-		return AEM_TPM_E_IO; /* there but unreadable: never replaced */
+		return AEM_E_IO; /* there but unreadable: never replaced */
 	if (!err)
 		err = aem_tpm_random(t, rnd, sizeof(rnd));
 	if (!err) {
@@ -82,7 +84,7 @@ static int setup_tpm12(struct aem_tpm *t, int *created)
 	int fresh = 0, err = owner_prepare(t, path, sizeof(path), &fresh);
 
 	if (err)
-		return err; /* AEM_TPM_E_IO: see report() */
+		return err; /* AEM_E_IO: see report() */
 	err = aem_tpm_setup(t, created);
 	if (fresh && !err && *created)
 		printf("the owner password is in %s (root only): tpm-tools ask for it\n", path);
@@ -98,15 +100,15 @@ static void report(struct aem_tpm *t, int err)
 {
 	const char *d = aem_tpm_last_detail(t); /* t NULL: why the open failed */
 
-	if (err == AEM_TPM_E_IO) /* only the owner password file does I/O here */
+	if (err == AEM_E_IO) /* only the owner password file does I/O here */
 		fprintf(stderr, "aem tpm-setup: cannot keep the TPM 1.2 owner password in %s/%s: "
-			"%s\n", aem_state_dir(), OWNER_FILE, aem_tpm_strerror(err));
+			"%s\n", aem_state_dir(), OWNER_FILE, aem_strerror(err));
 	else if (err == AEM_TPM_E_BAD_SRK)
 		fprintf(stderr, "aem tpm-setup: %s; it was left alone: remove it yourself "
 			"(tpm2_evictcontrol -C o -c 0x81000001) if it is not in use\n",
-			aem_tpm_strerror(err));
+			aem_strerror(err));
 	else
-		fprintf(stderr, "aem tpm-setup: %s%s%s\n", aem_tpm_strerror(err), *d ? ": " : "", d);
+		fprintf(stderr, "aem tpm-setup: %s%s%s\n", aem_strerror(err), *d ? ": " : "", d);
 }
 
 /* The TPM's aem identity, 20 random bytes in an NV index written once (sealed
@@ -128,7 +130,7 @@ static int setup_identity(struct aem_tpm *t)
 	if (rc) {
 		const char *d = aem_tpm_last_detail(t);
 		fprintf(stderr, "aem tpm-setup: cannot set up the aem identity in TPM NV: %s%s%s\n",
-			aem_tpm_strerror(rc), *d ? ": " : "", d);
+			aem_strerror(rc), *d ? ": " : "", d);
 		return aem_cli_exit(rc);
 	}
 	printf("%s the aem identity of this TPM: %s\n", created ? "created" : "kept",

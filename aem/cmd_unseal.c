@@ -4,6 +4,7 @@
  * (diagnose.h) when the sealed file has its .expect.json and this boot's log is given. */
 #include "cli.h"
 #include "err.h"
+#include "fileio.h"
 #include "seal.h"
 #include "tpm12.h"
 #include "diagnose.h"
@@ -133,16 +134,16 @@ static void report_auth(struct aem_tpm *t, int err)
 
 	if (aem_tpm_da_info(t, &da) != 0) {
 		const char *d = aem_tpm_last_detail(t); /* TPM 1.2: SRK password or PIN */
-		fprintf(stderr, "aem unseal: %s%s%s\n", aem_tpm_strerror(err), *d ? ": " : "", d);
+		fprintf(stderr, "aem unseal: %s%s%s\n", aem_strerror(err), *d ? ": " : "", d);
 		return;
 	}
 	if (err == AEM_TPM_E_LOCKOUT || da.in_lockout) {
 		if (da.recovery_s) /* TPM 2.0: failures decay one by one */
 			fprintf(stderr, "aem unseal: %s (one failure is forgotten every %u s)\n",
-				aem_tpm_strerror(AEM_TPM_E_LOCKOUT), da.recovery_s);
+				aem_strerror(AEM_TPM_E_LOCKOUT), da.recovery_s);
 		else /* TPM 1.2: the lock runs out, or the owner resets it */
 			fprintf(stderr, "aem unseal: %s (%u s left)\n",
-				aem_tpm_strerror(AEM_TPM_E_LOCKOUT), da.lockout_left_s);
+				aem_strerror(AEM_TPM_E_LOCKOUT), da.lockout_left_s);
 		return;
 	}
 	fprintf(stderr, "aem unseal: wrong PIN: %u tries left before the TPM locks out\n",
@@ -155,15 +156,15 @@ static void report(struct aem_tpm *t, const struct aem_sealed *s, int err,
 	const char *d = aem_tpm_last_detail(t);
 
 	if (err == AEM_TPM_E_PCR_MISMATCH) {
-		fprintf(stderr, "aem unseal: %s\n", aem_tpm_strerror(err));
+		fprintf(stderr, "aem unseal: %s\n", aem_strerror(err));
 		report_mismatch(s, now);
 		diagnose(s, now, in, src);
 	} else if (err == AEM_TPM_E_AUTH || err == AEM_TPM_E_LOCKOUT) {
 		report_auth(t, err);
-	} else if (err == AEM_TPM_E_CRYPTO && !*d) {
-		fprintf(stderr, "aem unseal: %s\n", aem_tpm_strerror(err));
+	} else if (err == AEM_E_CRYPTO && !*d) {
+		fprintf(stderr, "aem unseal: %s\n", aem_strerror(err));
 	} else {
-		fprintf(stderr, "aem unseal: %s%s%s\n", aem_tpm_strerror(err), *d ? ": " : "", d);
+		fprintf(stderr, "aem unseal: %s%s%s\n", aem_strerror(err), *d ? ": " : "", d);
 	}
 }
 
@@ -172,7 +173,7 @@ static int write_all(int fd, const uint8_t *b, size_t n)
 	while (n) {
 		ssize_t w = write(fd, b, n);
 		if (w <= 0)
-			return AEM_TPM_E_IO;
+			return AEM_E_IO;
 		b += w;
 		n -= (size_t)w;
 	}
@@ -188,7 +189,7 @@ static int unseal_to(struct aem_tpm *t, const struct aem_sealed *s, const char *
 	uint8_t *pt = malloc(s->ct_len ? s->ct_len : 1);
 
 	if (!pt)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	mlock(pt, s->ct_len ? s->ct_len : 1);
 	if ((s->flags & AEM_SEALED_F_PIN) &&
 	    (pin_len = aem_cli_read_pin("PIN: ", 0, pin, sizeof(pin))) < 0) {
@@ -203,7 +204,7 @@ static int unseal_to(struct aem_tpm *t, const struct aem_sealed *s, const char *
 		report(t, s, err, &now, in, src);
 	else if (!strcmp(out, "-") ? write_all(STDOUT_FILENO, pt, s->ct_len)
 				   : aem_file_write_atomic(out, pt, s->ct_len, 0600))
-		err = AEM_TPM_E_IO, fprintf(stderr, "aem unseal: cannot write %s\n", out);
+		err = AEM_E_IO, fprintf(stderr, "aem unseal: cannot write %s\n", out);
 	aem_buf_free(pt, s->ct_len ? s->ct_len : 1);
 	return err;
 }
@@ -251,8 +252,8 @@ int cmd_unseal(int argc, char **argv)
 		err = aem_sealed_parse(buf, len, &s);
 	aem_buf_free(buf, len);
 	if (err) {
-		fprintf(stderr, "aem unseal: %s: %s\n", in, aem_tpm_strerror(err));
-		return err == AEM_TPM_E_IO ? AEM_EXIT_INPUT : aem_cli_exit(err);
+		fprintf(stderr, "aem unseal: %s: %s\n", in, aem_strerror(err));
+		return err == AEM_E_IO ? AEM_EXIT_INPUT : aem_cli_exit(err);
 	}
 	err = aem_cli_tpm_open(tcti, "aem unseal", &t);
 	if (!err)

@@ -4,7 +4,7 @@
 #include "evlog.h"
 #include "diagnose.h"
 #include "runtime.h"
-#include "sealed.h"
+#include "fileio.h"
 #include "err.h"
 
 #include <getopt.h>

@@ -44,10 +44,10 @@ static int gcm(int enc, const uint8_t *key, const uint8_t *aad, size_t aad_len,
 {
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
 	uint8_t fin[16];
-	int n = 0, rc = AEM_TPM_E_CRYPTO;
+	int n = 0, rc = AEM_E_CRYPTO;
 
 	if (!c)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	if (EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, NULL, NULL, enc) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, AEM_AEAD_NONCE_SIZE, NULL) != 1 ||
 	    EVP_CipherInit_ex(c, NULL, NULL, key, nonce, enc) != 1)
@@ -78,7 +78,7 @@ int aem_aead_encrypt_nonce(const uint8_t key[AEM_AEAD_KEY_SIZE], const uint8_t *
 			   const uint8_t nonce[AEM_AEAD_NONCE_SIZE], uint8_t tag[AEM_AEAD_TAG_SIZE])
 {
 	if (!args_ok(key, aad, aad_len, pt, len, ct) || !nonce || !tag)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	return gcm(1, key, aad, aad_len, pt, len, ct, nonce, tag);
 }
 
@@ -87,10 +87,10 @@ int aem_aead_encrypt(const uint8_t key[AEM_AEAD_KEY_SIZE], const uint8_t *aad, s
 		     uint8_t nonce[AEM_AEAD_NONCE_SIZE], uint8_t tag[AEM_AEAD_TAG_SIZE])
 {
 	if (!nonce)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	/* A random 96-bit nonce: each key encrypts one payload, so collisions are moot. */
 	if (RAND_bytes(nonce, AEM_AEAD_NONCE_SIZE) != 1)
-		return AEM_TPM_E_CRYPTO;
+		return AEM_E_CRYPTO;
 	return aem_aead_encrypt_nonce(key, aad, aad_len, pt, len, ct, nonce, tag);
 }
 
@@ -102,7 +102,7 @@ int aem_aead_decrypt(const uint8_t key[AEM_AEAD_KEY_SIZE], const uint8_t *aad, s
 	int rc;
 
 	if (!args_ok(key, aad, aad_len, ct, len, pt) || !nonce || !tag)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	memcpy(t, tag, sizeof(t));      /* EVP wants a non-const tag */
 	rc = gcm(0, key, aad, aad_len, ct, len, pt, nonce, t);
 	if (rc && len)

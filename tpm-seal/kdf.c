@@ -15,13 +15,13 @@ int aem_pin_stretch_scrypt(const char *pin, size_t pin_len, const uint8_t *salt,
 			   unsigned log2n, unsigned r, unsigned p, uint8_t *out, size_t out_len)
 {
 	if ((!pin && pin_len) || !salt || !out || !out_len)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	if (log2n < 1 || log2n > 22 || r < 1 || r > 32 || p < 1 || p > 16)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	if (EVP_PBE_scrypt(pin ? pin : "", pin_len, salt, salt_len, 1ull << log2n, r, p,
 			   scrypt_maxmem(log2n, r, p), out, out_len) != 1) {
 		explicit_bzero(out, out_len);
-		return AEM_TPM_E_CRYPTO;
+		return AEM_E_CRYPTO;
 	}
 	return 0;
 }

@@ -18,7 +18,7 @@
 #define AEM_KDF_OUT_SIZE 32
 
 /* auth := scrypt(pin, salt) with the parameters above. pin need not be NUL
- * terminated. Returns 0 or AEM_TPM_E_INVAL / AEM_TPM_E_CRYPTO (auth wiped). */
+ * terminated. Returns 0 or AEM_E_INVAL / AEM_E_CRYPTO (auth wiped). */
 int aem_pin_stretch(const char *pin, size_t pin_len, const uint8_t salt[AEM_KDF_SALT_SIZE],
 		    uint8_t auth[AEM_KDF_OUT_SIZE]);
 /* The same with explicit scrypt parameters (tests, future KDF ids). */

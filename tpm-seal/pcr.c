@@ -47,9 +47,9 @@ int aem_hash(enum aem_bank bank, const void *data, size_t len, uint8_t *out)
 	unsigned int n = 0;
 
 	if (!md)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	if (EVP_Digest(data, len, out, &n, md, NULL) != 1)
-		return AEM_TPM_E_CRYPTO;
+		return AEM_E_CRYPTO;
 	return 0;
 }
 
@@ -59,7 +59,7 @@ int aem_pcr_extend(enum aem_bank bank, uint8_t *pcr, const uint8_t *digest)
 	size_t n = aem_bank_size(bank);
 
 	if (!n)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	memcpy(buf, pcr, n);
 	memcpy(buf + n, digest, n);
 	return aem_hash(bank, buf, 2 * n, pcr);

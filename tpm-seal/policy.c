@@ -55,7 +55,7 @@ int aem_policy_pcr(uint8_t policy[AEM_POLICY_SIZE], const struct aem_pcr_values 
 	int rc;
 
 	if (!v || !aem_bank_size(v->bank) || v->mask == 0 || v->mask >> AEM_PCR_COUNT)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	memcpy(buf, policy, AEM_POLICY_SIZE);
 	off += AEM_POLICY_SIZE;
 	put_be32(buf + off, AEM_TPM2_CC_POLICY_PCR);

@@ -22,7 +22,7 @@
 void aem_policy_init(uint8_t policy[AEM_POLICY_SIZE]);
 /* TPM2_PolicyPCR over v->bank / v->mask with the values in v:
  * policy = H(policy || TPM_CC_PolicyPCR || TPML_PCR_SELECTION || H(values asc)).
- * AEM_TPM_E_INVAL for an unknown bank or an empty / out-of-range mask. */
+ * AEM_E_INVAL for an unknown bank or an empty / out-of-range mask. */
 int aem_policy_pcr(uint8_t policy[AEM_POLICY_SIZE], const struct aem_pcr_values *v);
 /* TPM2_PolicyAuthValue: policy = H(policy || TPM_CC_PolicyAuthValue). */
 int aem_policy_authvalue(uint8_t policy[AEM_POLICY_SIZE]);

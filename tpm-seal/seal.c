@@ -19,7 +19,7 @@ static int encrypt_payload(struct aem_sealed *s, const uint8_t key[AEM_TPM_KEY_L
 	if (len) {
 		s->ct = malloc(len);
 		if (!s->ct)
-			return AEM_TPM_E_NOMEM;
+			return AEM_E_NOMEM;
 	}
 	s->ct_len = len;
 	err = aem_sealed_aad(s, &aad, &aad_len);
@@ -33,7 +33,7 @@ static int stretch(const char *pin, size_t pin_len, const uint8_t salt[AEM_KDF_S
 		   uint8_t auth[AEM_KDF_OUT_SIZE])
 {
 	if (pin_len == 0)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	return aem_pin_stretch(pin, pin_len, salt, auth);
 }
 
@@ -51,12 +51,12 @@ int aem_tpm_seal_payload(struct aem_tpm *t, const struct aem_pcr_values *expect,
 	s.family = aem_tpm_family(t);
 	s.expect = *expect;
 	if (RAND_priv_bytes(key, sizeof(key)) != 1)
-		return AEM_TPM_E_CRYPTO;
+		return AEM_E_CRYPTO;
 	err = 0;
 	if (pin) {
 		s.flags |= AEM_SEALED_F_PIN;
 		if (RAND_bytes(s.pin_salt, sizeof(s.pin_salt)) != 1)
-			err = AEM_TPM_E_CRYPTO;
+			err = AEM_E_CRYPTO;
 		if (!err)
 			err = stretch(pin, pin_len, s.pin_salt, auth);
 	}

@@ -1,4 +1,4 @@
-/* Sealed-file format v1 and the file helpers. Byte layout and the rules
+/* Sealed-file format v1. Byte layout and the rules
  * behind each check: docs/sealed-format.md. */
 #include "sealed.h"
 #include "rd.h"
@@ -151,18 +151,18 @@ static int emit(const struct aem_sealed *s, bool with_tail, uint8_t **buf, size_
 	struct wr w = { 0 };
 
 	if (!s || !buf || !len || !sealed_valid(s))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	w.cap = aad_size(s) + (with_tail ? tail_size(s) : 0);
 	w.p = malloc(w.cap);
 	if (!w.p)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	bool ok = write_header(&w, s);
 	if (ok && with_tail)
 		ok = wr_bytes(&w, s->nonce, sizeof(s->nonce)) && wr_bytes(&w, s->tag, sizeof(s->tag)) &&
 		     wr_u32(&w, (uint32_t)s->ct_len) && wr_bytes(&w, s->ct, s->ct_len);
 	if (!ok || w.off != w.cap) {
 		free(w.p);
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	}
 	*buf = w.p;
 	*len = w.off;
@@ -188,19 +188,19 @@ static int parse_head(struct aem_rd *r, struct aem_sealed *out)
 	uint16_t version, bank;
 
 	if (aem_rd_bytes(r, magic, sizeof(magic)) || memcmp(magic, AEM_SEALED_MAGIC, sizeof(magic)))
-		return AEM_TPM_E_NOT_AEM;
+		return AEM_E_NOT_AEM;
 	if (aem_rd_be16(r, &version))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (version != AEM_SEALED_VERSION)
-		return AEM_TPM_E_VERSION;
+		return AEM_E_VERSION;
 	if (aem_rd_u8(r, &fam) || aem_rd_bytes(r, kdf, 4) || aem_rd_u8(r, &reserved) ||
 	    aem_rd_be32(r, &out->flags) || aem_rd_be16(r, &bank) || aem_rd_be32(r, &out->expect.mask))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	out->family = (enum aem_family)fam;
 	out->expect.bank = aem_bank_from_alg(bank);
 	kdf_fields(out->flags, want_kdf);
 	if (reserved || memcmp(kdf, want_kdf, 4))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	return 0;
 }
 
@@ -211,31 +211,31 @@ static int parse_body(struct aem_rd *r, struct aem_sealed *out)
 
 	/* Validate bank and mask before their sizes steer the reads below. */
 	if (!dsize || out->expect.mask == 0 || out->expect.mask >> AEM_PCR_COUNT)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	for (unsigned i = 0; i < AEM_PCR_COUNT; i++)
 		if (aem_pcr_mask_has(out->expect.mask, i) && aem_rd_bytes(r, out->expect.v[i], dsize))
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 	if (rd_blob16(r, out->policy, sizeof(out->policy), &out->policy_len) ||
 	    aem_rd_bytes(r, out->pin_salt, sizeof(out->pin_salt)) ||
 	    rd_blob16(r, out->blob_pub, sizeof(out->blob_pub), &out->blob_pub_len) ||
 	    rd_blob16(r, out->blob_priv, sizeof(out->blob_priv), &out->blob_priv_len) ||
 	    aem_rd_bytes(r, out->nonce, sizeof(out->nonce)) || aem_rd_bytes(r, out->tag, sizeof(out->tag)) ||
 	    aem_rd_be32(r, &ct_len))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	/* The length must fit the bytes left, exactly: no trailing data. */
 	if (ct_len > AEM_SEALED_MAX_PAYLOAD || ct_len != aem_rd_left(r))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (!(out->flags & AEM_SEALED_F_PIN) &&
 	    !aem_all_bytes(out->pin_salt, sizeof(out->pin_salt), 0))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (ct_len) {
 		out->ct = malloc(ct_len);
 		if (!out->ct)
-			return AEM_TPM_E_NOMEM;
+			return AEM_E_NOMEM;
 		aem_rd_bytes(r, out->ct, ct_len);
 	}
 	out->ct_len = ct_len;
-	return sealed_valid(out) ? 0 : AEM_TPM_E_FORMAT;
+	return sealed_valid(out) ? 0 : AEM_E_FORMAT;
 }
 
 int aem_sealed_parse(const uint8_t *buf, size_t len, struct aem_sealed *out)
@@ -244,10 +244,10 @@ int aem_sealed_parse(const uint8_t *buf, size_t len, struct aem_sealed *out)
 	int rc;
 
 	if (!out)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	memset(out, 0, sizeof(*out));
 	if (!buf)
-		return len ? AEM_TPM_E_INVAL : AEM_TPM_E_NOT_AEM;
+		return len ? AEM_E_INVAL : AEM_E_NOT_AEM;
 	aem_rd_init(&r, buf, len);
 	rc = parse_head(&r, out);
 	if (!rc)
@@ -263,167 +263,4 @@ void aem_sealed_free(struct aem_sealed *s)
 		return;
 	free(s->ct);    /* ciphertext: not secret, but the struct is wiped whole */
 	explicit_bzero(s, sizeof(*s));
-}
-
-/* ---- files ---- */
-
-void aem_buf_free(uint8_t *buf, size_t len)
-{
-	if (!buf)
-		return;
-	explicit_bzero(buf, len);
-	free(buf);
-}
-
-/* Grow *buf from cap to ncap without leaving the old contents in freed memory. */
-static int grow(uint8_t **buf, size_t used, size_t *cap, size_t ncap)
-{
-	uint8_t *n = malloc(ncap);
-
-	if (!n)
-		return AEM_TPM_E_NOMEM;
-	if (used)
-		memcpy(n, *buf, used);
-	aem_buf_free(*buf, *cap);
-	*buf = n;
-	*cap = ncap;
-	return 0;
-}
-
-static int read_fd(int fd, size_t max, size_t hint, uint8_t **out, size_t *out_len)
-{
-	size_t cap = 0, used = 0, first = hint ? hint + 1 : 65536;
-	uint8_t *buf = NULL;
-	int rc = 0;
-
-	/* Read up to max + 1 bytes: seeing the extra byte is how "too big" shows. */
-	for (;;) {
-		if (used == cap) {
-			size_t ncap = cap ? (cap > SIZE_MAX / 2 ? SIZE_MAX : 2 * cap) : first;
-			if (ncap > max + 1 || ncap < cap)
-				ncap = max + 1;
-			if (used == ncap) {
-				rc = AEM_TPM_E_FORMAT;
-				break;
-			}
-			rc = grow(&buf, used, &cap, ncap);
-			if (rc)
-				break;
-		}
-		ssize_t n = read(fd, buf + used, cap - used);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = AEM_TPM_E_IO;
-			break;
-		}
-		if (n == 0)
-			break;
-		used += (size_t)n;
-	}
-	if (!rc && used > max)
-		rc = AEM_TPM_E_FORMAT;
-	if (rc) {
-		aem_buf_free(buf, cap);
-		return rc;
-	}
-	*out = buf;
-	*out_len = used;
-	return 0;
-}
-
-int aem_file_read(const char *path, size_t max, uint8_t **buf, size_t *len)
-{
-	bool is_stdin;
-	struct stat st;
-	size_t hint = 0;
-	int fd, rc;
-
-	if (!path || !buf || !len || max >= SIZE_MAX)
-		return AEM_TPM_E_INVAL;
-	is_stdin = strcmp(path, "-") == 0;
-	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return AEM_TPM_E_IO;
-	/* A regular file's size sizes the buffer once; pipes grow as they go. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		hint = (uint64_t)st.st_size > max ? SIZE_MAX : (size_t)st.st_size;
-	rc = hint == SIZE_MAX ? AEM_TPM_E_FORMAT : read_fd(fd, max, hint, buf, len);
-	if (!is_stdin)
-		close(fd);
-	return rc;
-}
-
-static int write_all(int fd, const uint8_t *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return AEM_TPM_E_IO;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* The directory part of path ("." when none) into dir. */
-static int dir_of(const char *path, char *dir, size_t cap)
-{
-	const char *slash = strrchr(path, '/');
-	size_t n;
-
-	if (!slash)
-		return snprintf(dir, cap, ".") < (int)cap ? 0 : AEM_TPM_E_INVAL;
-	n = slash == path ? 1 : (size_t)(slash - path);
-	if (n >= cap)
-		return AEM_TPM_E_INVAL;
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	return 0;
-}
-
-int aem_file_sync_dir(const char *path)
-{
-	char dir[PATH_MAX];
-	int fd, rc;
-
-	rc = dir_of(path, dir, sizeof(dir));
-	if (rc)
-		return rc;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return AEM_TPM_E_IO;
-	rc = fsync(fd) ? AEM_TPM_E_IO : 0;
-	close(fd);
-	return rc;
-}
-
-int aem_file_write_atomic(const char *path, const uint8_t *buf, size_t len, mode_t mode)
-{
-	char tmp[PATH_MAX];
-	int fd, rc;
-
-	if (!path || !*path || (!buf && len))
-		return AEM_TPM_E_INVAL;
-	if (strcmp(path, "-") == 0)
-		return write_all(STDOUT_FILENO, buf, len);
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
-		return AEM_TPM_E_INVAL;
-	fd = mkostemp(tmp, O_CLOEXEC);   /* same directory, so rename cannot cross filesystems */
-	if (fd < 0)
-		return AEM_TPM_E_IO;
-	rc = write_all(fd, buf, len);
-	if (!rc && (fchmod(fd, mode) || fsync(fd)))
-		rc = AEM_TPM_E_IO;
-	if (close(fd) && !rc)
-		rc = AEM_TPM_E_IO;
-	if (!rc && rename(tmp, path))
-		rc = AEM_TPM_E_IO;
-	if (rc) {
-		unlink(tmp);
-		return rc;
-	}
-	return aem_file_sync_dir(path);
 }

@@ -1,8 +1,7 @@
 /* The sealed file, format v1 (byte layout in docs/sealed-format.md): what the
  * TPM object protects (a random AES key), the payload encrypted under it, and
  * enough description (family, bank, PCRs, expected values, policy digest) to
- * explain a failed unseal without asking the TPM. Pure: no TPM here.
- * Also the file helpers every command uses to read and atomically replace it. */
+ * explain a failed unseal without asking the TPM. Pure: no TPM, no files. */
 #ifndef AEM_TPM_SEALED_H
 #define AEM_TPM_SEALED_H
 
@@ -10,9 +9,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "family.h"
 #include "pcr.h"
-
-enum aem_family { AEM_FAMILY_TPM12 = 1, AEM_FAMILY_TPM20 = 2 };
 
 #define AEM_SEALED_F_PIN 0x1u          /* the TPM object also needs a PIN (authValue) */
 #define AEM_SEALED_VERSION 1
@@ -45,11 +43,11 @@ struct aem_sealed {
 };
 
 /* Parse a sealed file into out (fully overwritten; free with aem_sealed_free
- * on success; on error out holds nothing to free). AEM_TPM_E_NOT_AEM when the
- * magic is absent, AEM_TPM_E_VERSION for an unknown version, AEM_TPM_E_FORMAT
+ * on success; on error out holds nothing to free). AEM_E_NOT_AEM when the
+ * magic is absent, AEM_E_VERSION for an unknown version, AEM_E_FORMAT
  * for anything malformed; never reads outside buf[0..len). */
 int aem_sealed_parse(const uint8_t *buf, size_t len, struct aem_sealed *out);
-/* Serialize s into a malloc'd *buf / *len. AEM_TPM_E_INVAL when s would not
+/* Serialize s into a malloc'd *buf / *len. AEM_E_INVAL when s would not
  * parse back (bad family, bank, mask, lengths, flags). */
 int aem_sealed_serialize(const struct aem_sealed *s, uint8_t **buf, size_t *len);
 /* The bytes the GCM tag authenticates (malloc'd): the whole header, i.e.
@@ -57,19 +55,5 @@ int aem_sealed_serialize(const struct aem_sealed *s, uint8_t **buf, size_t *len)
 int aem_sealed_aad(const struct aem_sealed *s, uint8_t **buf, size_t *len);
 /* Free s->ct and wipe the struct. Safe on a zeroed struct. */
 void aem_sealed_free(struct aem_sealed *s);
-
-/* Read a whole file ("-" = stdin) into a malloc'd buffer. AEM_TPM_E_IO when it
- * cannot be read, AEM_TPM_E_FORMAT when it is larger than max bytes. Buffers
- * grow without leaving copies behind; release with aem_buf_free. */
-int aem_file_read(const char *path, size_t max, uint8_t **buf, size_t *len);
-/* Replace path with buf atomically: temp file in the same directory, write,
- * fchmod(mode), fsync, rename, fsync the directory. path is either the old or
- * the new content at every moment; the temp file is removed on failure.
- * "-" writes to stdout (not atomic). Returns 0 or AEM_TPM_E_IO / _INVAL. */
-int aem_file_write_atomic(const char *path, const uint8_t *buf, size_t len, mode_t mode);
-/* fsync the directory holding path, so a rename into it survives a power cut. */
-int aem_file_sync_dir(const char *path);
-/* explicit_bzero(buf, len) then free(buf); NULL is fine. */
-void aem_buf_free(uint8_t *buf, size_t len);
 
 #endif

@@ -24,7 +24,7 @@ static int copy_spec(const char *s, char *out, size_t len)
 	size_t n = strlen(s);
 
 	if (n + 1 > len)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	memcpy(out, s, n + 1);
 	return 0;
 }
@@ -60,7 +60,7 @@ int aem_tpm_prefer_family(const char *name)
 	int f = name ? family_from_name(name) : -1;
 
 	if (f < 0)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	preferred = f;
 	return 0;
 }
@@ -92,7 +92,7 @@ int aem_tpm_choose_spec(const char *opt, char *out, size_t len)
 	/* TPM 1.2 (env AEM_TPM_FAMILY=1.2, or sysfs says so) goes through tcsd. */
 	switch (aem_tpm_family_hint()) {
 	case 12: return copy_spec(AEM_TPM12_SPEC, out, len);
-	case -1: return AEM_TPM_E_INVAL;
+	case -1: return AEM_E_INVAL;
 	}
 	/* A program built for TPM 1.2 only: its backend is the only choice. */
 	if (aem_tpm_nbackends == 1 && aem_tpm_backends[0].prefix[0])
@@ -139,11 +139,11 @@ int aem_tpm_open(const char *spec, struct aem_tpm **out)
 		return rc;
 	t = calloc(1, sizeof(*t));
 	if (!t)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	t->ops = backend_for(chosen);
 	if (!t->ops) {
 		free(t);
-		return AEM_TPM_E_UNSUPPORTED;
+		return AEM_E_UNSUPPORTED;
 	}
 	open_failed = NULL;
 	rc = t->ops->open(chosen, &t->impl);
@@ -195,12 +195,12 @@ int aem_tpm_unseal_key(struct aem_tpm *t, const struct aem_sealed *s, const uint
 
 int aem_tpm_nv_read(struct aem_tpm *t, uint32_t index, uint8_t *buf, size_t len)
 {
-	return t->ops->nv_read ? t->ops->nv_read(t->impl, index, buf, len) : AEM_TPM_E_UNSUPPORTED;
+	return t->ops->nv_read ? t->ops->nv_read(t->impl, index, buf, len) : AEM_E_UNSUPPORTED;
 }
 
 int aem_tpm_nv_write(struct aem_tpm *t, uint32_t index, const uint8_t *buf, size_t len)
 {
-	return t->ops->nv_write ? t->ops->nv_write(t->impl, index, buf, len) : AEM_TPM_E_UNSUPPORTED;
+	return t->ops->nv_write ? t->ops->nv_write(t->impl, index, buf, len) : AEM_E_UNSUPPORTED;
 }
 
 void *aem_tpm_impl(const struct aem_tpm *t)

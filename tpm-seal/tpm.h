@@ -65,7 +65,7 @@ struct aem_tpm_admin_ops {
 	/* Provision the storage key; *created = 1 when it was made now, 0 when a
 	 * good one was already there. */
 	int (*setup)(void *impl, int *created);
-	/* Optional (NULL: AEM_TPM_E_UNSUPPORTED). Create an HMAC key object holding
+	/* Optional (NULL: AEM_E_UNSUPPORTED). Create an HMAC key object holding
 	 * key (1..AEM_TPM_HMAC_KEY_MAX bytes) whose HMAC hash is `hash`, usable only
 	 * under the policy of expect (+ auth as with seal_key). Fills s like
 	 * seal_key; s->ct stays empty. */
@@ -91,7 +91,7 @@ extern const size_t aem_tpm_nbackends;
 /* The TCTI/device spec to use: opt (e.g. from --tcti) when set, else env
  * AEM_TCTI, else TPM2TOOLS_TCTI, else TSS2_TCTI, else "device:/dev/tpmrm0" or
  * "device:/dev/tpm0" (first that exists). Writes into out; AEM_TPM_E_NOTPM
- * when nothing is found, AEM_TPM_E_INVAL when out is too small. */
+ * when nothing is found, AEM_E_INVAL when out is too small. */
 int aem_tpm_choose_spec(const char *opt, char *out, size_t len);
 
 /* Which family the spec chooser should prefer without any other hint:
@@ -101,7 +101,7 @@ int aem_tpm_choose_spec(const char *opt, char *out, size_t len);
 int aem_tpm_family_hint(void);
 /* Force the family the spec chooser picks (the CLI's --tpm 1.2|2.0): "1.2"
  * or "2.0", process-wide, stronger than AEM_TPM_FAMILY and sysfs.
- * AEM_TPM_E_INVAL for any other name. */
+ * AEM_E_INVAL for any other name. */
 int aem_tpm_prefer_family(const char *name);
 
 /* Open a TPM by spec (see aem_tpm_choose_spec; NULL = choose). *out owned by
@@ -132,7 +132,7 @@ int aem_tpm_hmac(struct aem_tpm *t, const struct aem_sealed *s, const uint8_t *a
 		 size_t auth_len, const uint8_t *msg, size_t msg_len, uint8_t *mac, size_t *mac_len);
 
 /* A sentence for the last TPM response code seen on t ("" when none); for
- * the front end's diagnostics next to aem_tpm_strerror. t == NULL (what
+ * the front end's diagnostics next to aem_strerror. t == NULL (what
  * aem_tpm_open leaves after failing) gives the sentence of this process's
  * last failed aem_tpm_open, e.g. why tcsd could not be reached. */
 const char *aem_tpm_last_detail(const struct aem_tpm *t);

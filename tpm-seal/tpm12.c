@@ -39,7 +39,7 @@ int aem_tpm12_set_owner_secret(const char *pw)
 	if (!pw)
 		return 0;
 	if (strlen(pw) >= sizeof(owner_pw))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	memcpy(owner_pw, pw, strlen(pw) + 1);
 	owner_pw_set = 1;
 	return 0;
@@ -196,10 +196,10 @@ static int tpm12_open(const char *spec, void **impl)
 	*impl = NULL;
 	open_msg[0] = '\0';
 	if (!t)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	if (strncmp(spec, AEM_TPM12_SPEC, strlen(AEM_TPM12_SPEC)) != 0) {
 		free(t);
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	}
 	rc = Tspi_Context_Create(&t->ctx);
 	if (rc == TSS_SUCCESS)
@@ -211,7 +211,7 @@ static int tpm12_open(const char *spec, void **impl)
 		tpm12_close(t);
 		open_failed(spec, rc);
 		/* Whatever the TSS says, failing here means tcsd is out of reach. */
-		return err == AEM_TPM_E_NOMEM ? err : AEM_TPM_E_NOTPM;
+		return err == AEM_E_NOMEM ? err : AEM_TPM_E_NOTPM;
 	}
 	open_msg[0] = '\0';
 	*impl = t;
@@ -223,9 +223,9 @@ static int tpm12_pcr_read(void *impl, struct aem_pcr_values *v)
 	struct tpm12 *t = impl;
 
 	if (v->bank != AEM_BANK_SHA1)
-		return AEM_TPM_E_UNSUPPORTED; /* TPM 1.2 has the sha1 bank only */
+		return AEM_E_UNSUPPORTED; /* TPM 1.2 has the sha1 bank only */
 	if (!v->mask || v->mask >> AEM_PCR_COUNT)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	for (unsigned i = 0; i < AEM_PCR_COUNT; i++) {
 		UINT32 len = 0;
 		BYTE *val = NULL;
@@ -254,9 +254,9 @@ static int tpm12_pcr_extend(void *impl, enum aem_bank bank, unsigned pcr, const 
 	TSS_RESULT rc;
 
 	if (bank != AEM_BANK_SHA1)
-		return AEM_TPM_E_UNSUPPORTED;
+		return AEM_E_UNSUPPORTED;
 	if (pcr >= AEM_PCR_COUNT)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	/* Without an event the TSS extends these 20 bytes as they are. */
 	memcpy(d, digest, sizeof(d));
 	rc = Tspi_TPM_PcrExtend(t->tpm, pcr, sizeof(d), d, NULL, &out_len, &out);

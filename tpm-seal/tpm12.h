@@ -29,7 +29,7 @@ extern const struct aem_tpm_admin_ops aem_tpm12_admin_ops;
 /* Process-wide secrets of the front end, set before aem_tpm_open.
  * The owner secret: pw (plain text, hashed with SHA-1 by the TSS as
  * tpm-tools does) instead of AEM_OWNER_PASSWORD / the well-known one; NULL
- * forgets it. AEM_TPM_E_INVAL when longer than AEM_TPM12_SECRET_MAX - 1. */
+ * forgets it. AEM_E_INVAL when longer than AEM_TPM12_SECRET_MAX - 1. */
 #define AEM_TPM12_SECRET_MAX 256
 int aem_tpm12_set_owner_secret(const char *pw);
 /* How the SRK password is asked when AEM_SRK_PASSWORD is unset: the TPM
@@ -51,7 +51,7 @@ struct aem_tpm12_da_info {
 	uint32_t actions;    /* TPM_DA_ACTION_TYPE bits (1 = timeout) */
 	uint32_t depend;     /* with a timeout: seconds of lockout left */
 };
-/* Parse a DA answer; AEM_TPM_E_FORMAT for anything else (truncated,
+/* Parse a DA answer; AEM_E_FORMAT for anything else (truncated,
  * trailing bytes, bad tags); never reads outside buf[0..len). */
 int aem_tpm12_da_parse(const uint8_t *buf, size_t len, struct aem_tpm12_da_info *out);
 
@@ -73,7 +73,7 @@ struct aem_tpm12_blob_info {
 	uint8_t digest_release[20];  /* digestAtRelease the TPM will enforce */
 	uint32_t enc_len;            /* size of the encrypted part */
 };
-/* Parse a sealed blob; AEM_TPM_E_FORMAT when it is anything else (a TPM 1.1
+/* Parse a sealed blob; AEM_E_FORMAT when it is anything else (a TPM 1.1
  * TPM_STORED_DATA, truncated, trailing bytes); never reads outside
  * buf[0..len). */
 int aem_tpm12_blob_parse(const uint8_t *buf, size_t len, struct aem_tpm12_blob_info *out);

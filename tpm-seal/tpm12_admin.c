@@ -78,12 +78,12 @@ int aem_tpm12_da_info(void *impl, struct aem_tpm_da *da)
 	 * PIN (TPM_AUTH2FAIL): decline, so they print last_detail, which names
 	 * that secret and already carries the count (aem_tpm12_da_note). */
 	if (t->last_rc == TPM_E_AUTHFAIL)
-		return AEM_TPM_E_UNSUPPORTED;
+		return AEM_E_UNSUPPORTED;
 	err = aem_tpm12_ask_da(t, &di);
 	if (err)
 		return err;
 	if (di.limited && !di.locked)
-		return AEM_TPM_E_UNSUPPORTED; /* no counts to tell */
+		return AEM_E_UNSUPPORTED; /* no counts to tell */
 	da->counter = di.count;
 	da->max_tries = di.threshold;
 	da->recovery_s = 0; /* TPM 1.2 forgets failures only at reset or TPM_ResetLockValue */

@@ -51,12 +51,12 @@ int aem_tpm12_blob_parse(const uint8_t *buf, size_t len, struct aem_tpm12_blob_i
 	aem_rd_init(&r, buf, len);
 	if (aem_rd_be16(&r, &tag) || tag != TAG_STORED_DATA12 || aem_rd_be16(&r, &et) ||
 	    aem_rd_be32(&r, &info_size) || info_size > aem_rd_left(&r))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	/* The PCR info must fill its declared size exactly. */
 	aem_rd_init(&info, aem_rd_view(&r, info_size), info_size);
 	if (rd_info_long(&info, out) || aem_rd_left(&info) != 0)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (aem_rd_be32(&r, &out->enc_len) || out->enc_len == 0 || out->enc_len != aem_rd_left(&r))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	return 0;
 }

@@ -47,17 +47,17 @@ int aem_tpm12_da_parse(const uint8_t *buf, size_t len, struct aem_tpm12_da_info 
 	aem_rd_init(&r, buf, len);
 	if (rd_be(&r, 2, &tag) || (tag != TAG_DA_INFO && tag != TAG_DA_INFO_LIMITED) ||
 	    rd_be(&r, 1, &state))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (tag == TAG_DA_INFO && (rd_be(&r, 2, &count) || rd_be(&r, 2, &threshold)))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (rd_be(&r, 2, &atag) || atag != TAG_DA_ACTION_TYPE || rd_be(&r, 4, &out->actions))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (tag == TAG_DA_INFO && rd_be(&r, 4, &depend))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	/* The vendor data must fill the rest exactly: anything else is not a
 	 * DA info but a misread. */
 	if (rd_be(&r, 4, &vlen) || vlen != aem_rd_left(&r) || state > 1)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	out->limited = tag == TAG_DA_INFO_LIMITED;
 	out->locked = state == 1;
 	out->count = (uint16_t)count;

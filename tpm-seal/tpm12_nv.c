@@ -37,12 +37,12 @@ int aem_tpm12_nv_read(void *impl, uint32_t index, uint8_t *buf, size_t len)
 	int err;
 
 	if (!len || len > 4096)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	err = nv_object(t, index, 0, &nv);
 	if (!err)
 		err = aem_tpm12_fail(t, Tspi_NV_ReadValue(nv, 0, &got, &data));
 	if (!err && got != len)
-		err = AEM_TPM_E_INVAL;
+		err = AEM_E_INVAL;
 	if (!err)
 		memcpy(buf, data, len);
 	if (data)
@@ -60,7 +60,7 @@ int aem_tpm12_nv_write(void *impl, uint32_t index, const uint8_t *buf, size_t le
 	int err;
 
 	if (!len || len > 4096)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	err = nv_object(t, index, len, &nv);
 	if (!err)
 		err = owner_auth(t, t->tpm);

@@ -21,7 +21,7 @@ int aem_tpm12_composite_hash(const struct aem_pcr_values *v, uint8_t out[20])
 	int err;
 
 	if (v->bank != AEM_BANK_SHA1 || !v->mask || v->mask >> AEM_PCR_COUNT)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	buf[0] = 0;
 	buf[1] = 3;
 	for (unsigned i = 0; i < 3; i++)
@@ -65,9 +65,9 @@ static int check_blob(const uint8_t *blob, size_t len, const struct aem_pcr_valu
 	struct aem_tpm12_blob_info bi;
 
 	if (aem_tpm12_blob_parse(blob, len, &bi))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (bi.release_mask != v->mask || memcmp(bi.digest_release, digest, 20))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	return 0;
 }
 
@@ -103,7 +103,7 @@ int aem_tpm12_seal_key(void *impl, const struct aem_pcr_values *expect, const ui
 	int err;
 
 	if (expect->bank != AEM_BANK_SHA1)
-		return AEM_TPM_E_UNSUPPORTED;
+		return AEM_E_UNSUPPORTED;
 	err = aem_tpm12_composite_hash(expect, ours);
 	if (!err)
 		err = aem_tpm12_srk(t);
@@ -148,9 +148,9 @@ static int check_consistent(const struct aem_sealed *s)
 	uint8_t ours[20];
 
 	if (s->policy_len != 20 || s->expect.bank != AEM_BANK_SHA1 || s->blob_pub_len != 0)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (aem_tpm12_composite_hash(&s->expect, ours) || memcmp(ours, s->policy, 20))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	return check_blob(s->blob_priv, s->blob_priv_len, &s->expect, ours);
 }
 
@@ -172,7 +172,7 @@ int aem_tpm12_unseal_key(void *impl, const struct aem_sealed *s, const uint8_t *
 	if (!err && Tspi_SetAttribData(enc, TSS_TSPATTRIB_ENCDATA_BLOB,
 				       TSS_TSPATTRIB_ENCDATABLOB_BLOB, (UINT32)s->blob_priv_len,
 				       (BYTE *)s->blob_priv) != TSS_SUCCESS)
-		err = AEM_TPM_E_FORMAT;
+		err = AEM_E_FORMAT;
 	if (!err)
 		err = aem_tpm12_set_secret(t, enc, auth, auth_len);
 	if (!err)
@@ -184,7 +184,7 @@ int aem_tpm12_unseal_key(void *impl, const struct aem_sealed *s, const uint8_t *
 	if (err == AEM_TPM_E_AUTH || err == AEM_TPM_E_LOCKOUT)
 		aem_tpm12_da_note(t);
 	if (!err && len != AEM_TPM_KEY_LEN)
-		err = AEM_TPM_E_FORMAT;
+		err = AEM_E_FORMAT;
 	if (!err)
 		memcpy(key, data, AEM_TPM_KEY_LEN);
 	if (data) {

@@ -55,7 +55,7 @@ static int tpm2_open(const char *spec, void **impl)
 
 	*impl = NULL;
 	if (!t)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	/* The library must not print: tpm2-tss logs to stderr unless told not to.
 	 * A user who wants its log sets TSS2_LOG themselves. */
 	setenv("TSS2_LOG", "all+none", 0);
@@ -80,12 +80,12 @@ static int take_digests(struct aem_pcr_values *v, size_t dsize, aem_pcr_mask *to
 	uint32_t k = 0;
 
 	if (got->count != 1 || got->pcrSelections[0].hash != (TPMI_ALG_HASH)v->bank)
-		return got->count == 0 ? AEM_TPM_E_UNSUPPORTED : AEM_TPM_E_TPM;
+		return got->count == 0 ? AEM_E_UNSUPPORTED : AEM_TPM_E_TPM;
 	for (unsigned i = 0; i < 3 && i < got->pcrSelections[0].sizeofSelect; i++)
 		m |= (aem_pcr_mask)got->pcrSelections[0].pcrSelect[i] << (8 * i);
 	m &= *todo;
 	if (!m)
-		return AEM_TPM_E_UNSUPPORTED; /* bank not allocated on this TPM */
+		return AEM_E_UNSUPPORTED; /* bank not allocated on this TPM */
 	for (unsigned i = 0; i < AEM_PCR_COUNT; i++) {
 		if (!aem_pcr_mask_has(m, i))
 			continue;
@@ -105,7 +105,7 @@ static int tpm2_pcr_read(void *impl, struct aem_pcr_values *v)
 	aem_pcr_mask todo = v->mask;
 
 	if (!dsize || !v->mask || v->mask >> AEM_PCR_COUNT)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	while (todo) {
 		TPML_PCR_SELECTION sel, *got = NULL;
 		TPML_DIGEST *vals = NULL;
@@ -137,7 +137,7 @@ static int tpm2_pcr_extend(void *impl, enum aem_bank bank, unsigned pcr, const u
 	TSS2_RC rc;
 
 	if (!dsize || pcr >= AEM_PCR_COUNT)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	memset(&d, 0, sizeof(d));
 	d.count = 1;
 	d.digests[0].hashAlg = (TPMI_ALG_HASH)bank;

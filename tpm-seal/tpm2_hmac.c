@@ -49,7 +49,7 @@ int aem_tpm2_hmac_seal(void *impl, const struct aem_pcr_values *expect, const ui
 	if ((hash != AEM_BANK_SHA1 && hash != AEM_BANK_SHA256) || key_len == 0 ||
 	    key_len > AEM_TPM_HMAC_KEY_MAX ||
 	    (auth && (auth_len == 0 || auth_len > sizeof(sens.sensitive.userAuth.buffer))))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	err = aem_tpm2_expected_policy(expect, auth != NULL, policy);
 	if (err)
 		return err;
@@ -119,7 +119,7 @@ int aem_tpm2_hmac(void *impl, const struct aem_sealed *s, const uint8_t *auth, s
 
 	*mac_len = 0;
 	if (msg_len > sizeof(((TPM2B_MAX_BUFFER *)0)->buffer))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	err = aem_tpm2_policy_load(t, s, auth, auth_len, is_hmac_key, &obj, &sess);
 	if (err)
 		return err;

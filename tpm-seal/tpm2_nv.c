@@ -22,14 +22,14 @@ static int owner_auth(struct tpm2 *t)
 	size_t n = pw ? strlen(pw) : 0;
 
 	if (n > sizeof(a.buffer))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	a.size = (UINT16)n;
 	if (n)
 		memcpy(a.buffer, pw, n);
 	return aem_tpm2_fail(t, Esys_TR_SetAuth(t->esys, ESYS_TR_RH_OWNER, &a));
 }
 
-/* The index as an ESYS_TR and its data size; AEM_TPM_E_INVAL when undefined. */
+/* The index as an ESYS_TR and its data size; AEM_E_INVAL when undefined. */
 static int nv_open(struct tpm2 *t, uint32_t index, ESYS_TR *tr, size_t *size)
 {
 	TPM2B_NV_PUBLIC *pub = NULL;
@@ -41,7 +41,7 @@ static int nv_open(struct tpm2 *t, uint32_t index, ESYS_TR *tr, size_t *size)
 					   ESYS_TR_NONE, tr);
 	while (rc != TSS2_RC_SUCCESS && aem_tpm2_startup_retry(t, rc));
 	if (rc != TSS2_RC_SUCCESS)
-		return aem_tpm2_rc_base(rc) == TPM2_RC_HANDLE ? AEM_TPM_E_INVAL : aem_tpm2_fail(t, rc);
+		return aem_tpm2_rc_base(rc) == TPM2_RC_HANDLE ? AEM_E_INVAL : aem_tpm2_fail(t, rc);
 	rc = Esys_NV_ReadPublic(t->esys, *tr, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &pub, &name);
 	if (rc != TSS2_RC_SUCCESS) {
 		Esys_TR_Close(t->esys, tr);
@@ -63,13 +63,13 @@ int aem_tpm2_nv_read(void *impl, uint32_t index, uint8_t *buf, size_t len)
 	int err;
 
 	if (!len || len > NV_MAX)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	err = nv_open(t, index, &tr, &size);
 	if (err)
 		return err;
 	if (size != len) {
 		Esys_TR_Close(t->esys, &tr);
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	}
 	rc = Esys_NV_Read(t->esys, tr, tr, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
 			  (UINT16)len, 0, &data);
@@ -106,12 +106,12 @@ int aem_tpm2_nv_write(void *impl, uint32_t index, const uint8_t *buf, size_t len
 	int err;
 
 	if (!len || len > NV_MAX || len > sizeof(data.buffer))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	err = owner_auth(t);
 	if (err)
 		return err;
 	err = nv_open(t, index, &tr, &size);
-	if (err == AEM_TPM_E_INVAL) {
+	if (err == AEM_E_INVAL) {
 		err = nv_define(t, index, len, &tr);
 		size = len;
 	}
@@ -119,7 +119,7 @@ int aem_tpm2_nv_write(void *impl, uint32_t index, const uint8_t *buf, size_t len
 		return err;
 	if (size != len) {
 		Esys_TR_Close(t->esys, &tr);
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	}
 	data.size = (UINT16)len;
 	memcpy(data.buffer, buf, len);

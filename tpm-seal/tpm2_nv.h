@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Read exactly len bytes of NV index from offset 0. AEM_TPM_E_INVAL when the
+/* Read exactly len bytes of NV index from offset 0. AEM_E_INVAL when the
  * index is not defined or has another size. */
 int aem_tpm2_nv_read(void *impl, uint32_t index, uint8_t *buf, size_t len);
 /* Write len bytes at offset 0, defining the index on first use. */

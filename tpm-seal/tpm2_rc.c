@@ -25,18 +25,18 @@ static const struct {
 	{ TPM2_RC_PCR_CHANGED, AEM_TPM_E_PCR_MISMATCH, "a PCR changed while the policy was being checked" },
 	{ TPM2_RC_HANDLE, AEM_TPM_E_TPM, "no such handle: the key or object is not in the TPM" },
 	{ TPM2_RC_REFERENCE_H0, AEM_TPM_E_TPM, "no such handle: the key or object is not in the TPM" },
-	{ TPM2_RC_INTEGRITY, AEM_TPM_E_FORMAT,
+	{ TPM2_RC_INTEGRITY, AEM_E_FORMAT,
 	  "the sealed object failed the TPM's integrity check: damaged, or sealed under another TPM or storage key" },
-	{ TPM2_RC_KEY_SIZE, AEM_TPM_E_UNSUPPORTED, "key size not supported by this TPM" },
-	{ TPM2_RC_CURVE, AEM_TPM_E_UNSUPPORTED, "elliptic curve not supported by this TPM" },
-	{ TPM2_RC_HASH, AEM_TPM_E_UNSUPPORTED, "hash algorithm (PCR bank) not supported by this TPM" },
-	{ TPM2_RC_SYMMETRIC, AEM_TPM_E_UNSUPPORTED, "symmetric algorithm not supported by this TPM" },
+	{ TPM2_RC_KEY_SIZE, AEM_E_UNSUPPORTED, "key size not supported by this TPM" },
+	{ TPM2_RC_CURVE, AEM_E_UNSUPPORTED, "elliptic curve not supported by this TPM" },
+	{ TPM2_RC_HASH, AEM_E_UNSUPPORTED, "hash algorithm (PCR bank) not supported by this TPM" },
+	{ TPM2_RC_SYMMETRIC, AEM_E_UNSUPPORTED, "symmetric algorithm not supported by this TPM" },
 	{ TPM2_RC_HIERARCHY, AEM_TPM_E_DISABLED, "the TPM hierarchy is disabled (check the firmware setup)" },
 	{ TPM2_RC_DISABLED, AEM_TPM_E_DISABLED, "the TPM command is disabled" },
 	{ TPM2_RC_INITIALIZE, AEM_TPM_E_NOTPM, "the TPM was not started (TPM2_Startup missing)" },
 	{ TPM2_RC_FAILURE, AEM_TPM_E_NOTPM, "the TPM is in failure mode" },
 	{ TPM2_RC_VALUE, AEM_TPM_E_TPM, "the TPM rejected a value (for PolicyPCR: the PCRs differ from the sealed ones)" },
-	{ TPM2_RC_SIZE, AEM_TPM_E_FORMAT, "a structure has a wrong size" },
+	{ TPM2_RC_SIZE, AEM_E_FORMAT, "a structure has a wrong size" },
 	{ TPM2_RC_ATTRIBUTES, AEM_TPM_E_TPM, "inconsistent object attributes" },
 	{ TPM2_RC_NV_RATE, AEM_TPM_E_TPM, "the TPM is rate-limiting NV writes: try again later" },
 	{ TPM2_RC_NV_UNAVAILABLE, AEM_TPM_E_TPM, "TPM NV memory is unavailable" },
@@ -63,7 +63,7 @@ static int layer_err(uint32_t rc)
 	uint32_t base = rc & 0xffffu;
 
 	if (base == TSS2_BASE_RC_MEMORY)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	switch (rc & LAYER_MASK) {
 	case TSS2_TCTI_RC_LAYER:
 		return AEM_TPM_E_NOTPM; /* transport: no device, no simulator, I/O */

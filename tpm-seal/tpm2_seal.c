@@ -101,7 +101,7 @@ int aem_tpm2_seal_key(void *impl, const struct aem_pcr_values *expect, const uin
 	int err;
 
 	if (auth && (auth_len == 0 || auth_len > sizeof(sens.sensitive.userAuth.buffer)))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	err = aem_tpm2_expected_policy(expect, auth != NULL, policy);
 	if (err)
 		return err;
@@ -140,18 +140,18 @@ int aem_tpm2_load_blobs(const struct aem_sealed *s, TPM2B_PUBLIC *pub, TPM2B_PRI
 	memset(priv, 0, sizeof(*priv));
 	if (Tss2_MU_TPM2B_PUBLIC_Unmarshal(s->blob_pub, s->blob_pub_len, &off, pub) ||
 	    off != s->blob_pub_len)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	off = 0;
 	if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(s->blob_priv, s->blob_priv_len, &off, priv) ||
 	    off != s->blob_priv_len)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	err = aem_tpm2_expected_policy(&s->expect, !!(s->flags & AEM_SEALED_F_PIN), policy);
 	if (err)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (s->policy_len != AEM_POLICY_SIZE || memcmp(policy, s->policy, AEM_POLICY_SIZE) ||
 	    pub->publicArea.authPolicy.size != AEM_POLICY_SIZE ||
 	    memcmp(policy, pub->publicArea.authPolicy.buffer, AEM_POLICY_SIZE))
-		return AEM_TPM_E_CRYPTO;
+		return AEM_E_CRYPTO;
 	return 0;
 }
 
@@ -173,7 +173,7 @@ int aem_tpm2_run_policy(struct tpm2 *t, ESYS_TR sess, const struct aem_sealed *s
 		}
 	/* The PolicyPCR digest is in the session's hash, SHA-256. */
 	if (aem_hash(AEM_BANK_SHA256, cat, n, digest.buffer))
-		return AEM_TPM_E_CRYPTO;
+		return AEM_E_CRYPTO;
 	aem_tpm2_selection(&sel, v->bank, v->mask);
 	rc = Esys_PolicyPCR(t->esys, sess, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &digest, &sel);
 	if (aem_tpm2_rc_base(rc) == TPM2_RC_VALUE) {
@@ -207,7 +207,7 @@ static int unseal_object(struct tpm2 *t, ESYS_TR obj, ESYS_TR sess, uint8_t key[
 		return err;
 	}
 	if (out->size != AEM_TPM_KEY_LEN)
-		err = AEM_TPM_E_FORMAT;
+		err = AEM_E_FORMAT;
 	else
 		memcpy(key, out->buffer, AEM_TPM_KEY_LEN);
 	explicit_bzero(out->buffer, sizeof(out->buffer));
@@ -229,10 +229,10 @@ int aem_tpm2_policy_load(struct tpm2 *t, const struct aem_sealed *s, const uint8
 	*obj = *sess = ESYS_TR_NONE;
 	if (!!(s->flags & AEM_SEALED_F_PIN) != (auth != NULL) ||
 	    (auth && (auth_len == 0 || auth_len > sizeof(a.buffer))))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	err = aem_tpm2_load_blobs(s, &pub, &priv);
 	if (!err && kind_ok && !kind_ok(&pub.publicArea))
-		err = AEM_TPM_E_FORMAT;
+		err = AEM_E_FORMAT;
 	if (!err)
 		err = aem_tpm2_srk_get(t, 0, &srk);
 	if (err)

@@ -22,7 +22,7 @@ int aem_tpm_da_info(struct aem_tpm *t, struct aem_tpm_da *da)
 	const struct aem_tpm_admin_ops *a = admin(t);
 
 	memset(da, 0, sizeof(*da));
-	return a->da_info ? a->da_info(aem_tpm_impl(t), da) : AEM_TPM_E_UNSUPPORTED;
+	return a->da_info ? a->da_info(aem_tpm_impl(t), da) : AEM_E_UNSUPPORTED;
 }
 
 int aem_tpm_setup(struct aem_tpm *t, int *created)
@@ -37,7 +37,7 @@ int aem_tpm_hmac_seal(struct aem_tpm *t, const struct aem_pcr_values *expect, co
 	const struct aem_tpm_admin_ops *a = admin(t);
 
 	if (!a->hmac_seal)
-		return AEM_TPM_E_UNSUPPORTED;
+		return AEM_E_UNSUPPORTED;
 	return a->hmac_seal(aem_tpm_impl(t), expect, auth, auth_len, hash, key, key_len, s);
 }
 
@@ -49,6 +49,6 @@ int aem_tpm_hmac(struct aem_tpm *t, const struct aem_sealed *s, const uint8_t *a
 	if (s->family != aem_tpm_family(t))
 		return AEM_TPM_E_FAMILY;
 	if (!a->hmac)
-		return AEM_TPM_E_UNSUPPORTED;
+		return AEM_E_UNSUPPORTED;
 	return a->hmac(aem_tpm_impl(t), s, auth, auth_len, msg, msg_len, mac, mac_len);
 }

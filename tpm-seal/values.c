@@ -63,7 +63,7 @@ static int json_bank_ok(struct json_object *root, enum aem_bank bank)
 		return 0;
 	if (!json_object_is_type(b, json_type_string) ||
 	    aem_bank_from_name(json_object_get_string(b)) != bank)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	return 0;
 }
 
@@ -74,7 +74,7 @@ static int json_pcrs(struct json_object *root, aem_pcr_mask want, size_t dsize,
 
 	if (!json_object_object_get_ex(root, "pcrs", &pcrs) ||
 	    !json_object_is_type(pcrs, json_type_object))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	/* Every entry must be well-formed, wanted or not: a typo in a PCR the
 	 * caller would otherwise fill from the live TPM must not go unnoticed. */
 	json_object_object_foreach(pcrs, key, val) {
@@ -83,7 +83,7 @@ static int json_pcrs(struct json_object *root, aem_pcr_mask want, size_t dsize,
 		if (i < 0 || !json_object_is_type(val, json_type_string) ||
 		    aem_unhex(json_object_get_string(val), d, dsize)) {
 			out->mask = 0;
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		}
 		if (!aem_pcr_mask_has(want, (unsigned)i))
 			continue;
@@ -91,7 +91,7 @@ static int json_pcrs(struct json_object *root, aem_pcr_mask want, size_t dsize,
 		out->mask |= 1u << i;
 	}
 	/* Only here, with every entry valid, does a partial mask mean "missing". */
-	return out->mask == want ? 0 : AEM_TPM_E_FORMAT;
+	return out->mask == want ? 0 : AEM_E_FORMAT;
 }
 
 /* NULL unless buf is exactly one JSON object (trailing white space allowed). */
@@ -123,7 +123,7 @@ static int parse_binary(const uint8_t *buf, size_t len, aem_pcr_mask want, size_
 	size_t off = 0;
 
 	if (len != popcount(want) * dsize)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	for (unsigned i = 0; i < AEM_PCR_COUNT; i++) {
 		if (!aem_pcr_mask_has(want, i))
 			continue;
@@ -142,17 +142,17 @@ int aem_values_parse(const uint8_t *buf, size_t len, enum aem_bank bank, aem_pcr
 	int rc;
 
 	if (!out || (!buf && len) || !dsize || want == 0 || want >> AEM_PCR_COUNT)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	memset(out, 0, sizeof(*out));
 	out->bank = bank;
 	if (!looks_json(buf, len))
 		return parse_binary(buf, len, want, dsize, out);
 	if (len > MAX_JSON)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	root = json_from(buf, len);
 	if (!root) {
 		/* A binary digest may begin with '{' (0x7b); text that fails to parse is broken JSON. */
-		return is_text(buf, len) ? AEM_TPM_E_FORMAT : parse_binary(buf, len, want, dsize, out);
+		return is_text(buf, len) ? AEM_E_FORMAT : parse_binary(buf, len, want, dsize, out);
 	}
 	rc = json_bank_ok(root, bank);
 	if (!rc)

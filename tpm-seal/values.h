@@ -15,11 +15,11 @@
  *   binary (anything not starting with '{' after white space): the digests
  *     concatenated in ascending PCR order for want, exactly
  *     popcount(want) * aem_bank_size(bank) bytes, as `tpm2_pcrread -o` writes.
- * Returns 0 with out->mask == want. AEM_TPM_E_FORMAT when malformed or for
+ * Returns 0 with out->mask == want. AEM_E_FORMAT when malformed or for
  * the other bank (out->mask 0), or when the file is well-formed but lacks PCRs
  * of want: then out->mask holds those present, so a caller may ask again for
  * them alone and fill the rest (e.g. 13) from the live TPM.
- * AEM_TPM_E_INVAL for a bad bank / want. */
+ * AEM_E_INVAL for a bad bank / want. */
 int aem_values_parse(const uint8_t *buf, size_t len, enum aem_bank bank, aem_pcr_mask want,
 		     struct aem_pcr_values *out);
 

@@ -50,12 +50,12 @@ static int parse_header(struct acm_rd *r, struct aem_acm *a)
 	a->pre_production = (a->flags >> 14) & 1;
 	a->debug_signed = (a->flags >> 15) & 1;
 	if (r->bad || r->len < AEM_ACM_HDR_SIZE)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (a->module_type != 2 || a->vendor != 0x8086)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	/* The module is size dwords long; the file may not be shorter. */
 	if (size_dw > r->len / 4 || size_dw < AEM_ACM_HDR_SIZE / 4)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	a->size = size_dw * 4;
 	r->len = a->size; /* nothing beyond the module counts */
 	return 0;
@@ -67,9 +67,9 @@ static int parse_info(struct acm_rd *r, struct aem_acm *a, size_t *list_off)
 	uint64_t off = ((uint64_t)a->header_len + scratch) * 4;
 
 	if (r->bad || off > r->len || r->len - off < 48)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (memcmp(r->p + off, acm_uuid_v3, sizeof(acm_uuid_v3)))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	a->acm_type = (uint8_t)rd(r, off + 16, 1);
 	a->info_version = (uint8_t)rd(r, off + 17, 1);
 	*list_off = rd(r, off + 20, 4);
@@ -78,7 +78,7 @@ static int parse_info(struct acm_rd *r, struct aem_acm *a, size_t *list_off)
 	a->capabilities = rd(r, off + 32, 4);
 	a->acm_ver = (uint8_t)rd(r, off + 36, 1);
 	if (r->bad || a->info_version < 3)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	return 0;
 }
 
@@ -87,7 +87,7 @@ static int parse_ids(struct acm_rd *r, struct aem_acm *a, size_t off)
 	uint32_t count = rd(r, off, 4);
 
 	if (r->bad || (uint64_t)count * 16 > r->len - off - 4)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	a->total_ids = count;
 	a->nids = count < AEM_ACM_MAX_IDS ? count : AEM_ACM_MAX_IDS;
 	for (uint32_t i = 0; i < a->nids; i++) {
@@ -100,7 +100,7 @@ static int parse_ids(struct acm_rd *r, struct aem_acm *a, size_t off)
 		id->revision = (uint16_t)rd(r, e + 8, 2);
 		id->extended = rd(r, e + 12, 4);
 	}
-	return r->bad ? AEM_TPM_E_FORMAT : 0;
+	return r->bad ? AEM_E_FORMAT : 0;
 }
 
 int aem_acm_parse(const uint8_t *buf, size_t len, struct aem_acm *out)

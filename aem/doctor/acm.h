@@ -38,7 +38,7 @@ struct aem_acm {
 	struct aem_acm_chipset_id ids[AEM_ACM_MAX_IDS];
 };
 
-/* Parse an ACM file. Returns 0, or AEM_TPM_E_FORMAT when buf is not a
+/* Parse an ACM file. Returns 0, or AEM_E_FORMAT when buf is not a
  * well-formed Intel chipset ACM (too short, wrong type, vendor or UUID,
  * info table version < 3, or a table outside the module). */
 int aem_acm_parse(const uint8_t *buf, size_t len, struct aem_acm *out);

@@ -35,7 +35,7 @@ static int walk_dmar(const uint8_t *p, size_t len, struct aem_acpi_iommu *t)
 		uint16_t slen = (uint16_t)rd(p, len, off + 2, 2, &bad);
 
 		if (bad || slen < 4 || slen > len - off)
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		if (type == 0) {
 			t->units++;
 			if (rd(p, len, off + 4, 1, &bad) & 1)
@@ -47,7 +47,7 @@ static int walk_dmar(const uint8_t *p, size_t len, struct aem_acpi_iommu *t)
 		}
 		off += slen;
 	}
-	return bad ? AEM_TPM_E_FORMAT : 0;
+	return bad ? AEM_E_FORMAT : 0;
 }
 
 /* IVRS blocks start after the header, IVinfo and 8 reserved bytes; each is
@@ -63,7 +63,7 @@ static int walk_ivrs(const uint8_t *p, size_t len, struct aem_acpi_iommu *t)
 		uint16_t blen = (uint16_t)rd(p, len, off + 2, 2, &bad);
 
 		if (bad || blen < 4 || blen > len - off)
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		if (type == 0x10 || type == 0x11 || type == 0x40)
 			t->units++;
 		else if (type >= 0x20 && type <= 0x22)
@@ -72,7 +72,7 @@ static int walk_ivrs(const uint8_t *p, size_t len, struct aem_acpi_iommu *t)
 			t->other++;
 		off += blen;
 	}
-	return bad ? AEM_TPM_E_FORMAT : 0;
+	return bad ? AEM_E_FORMAT : 0;
 }
 
 int aem_acpi_iommu_parse(const uint8_t *buf, size_t len, struct aem_acpi_iommu *out)
@@ -84,16 +84,16 @@ int aem_acpi_iommu_parse(const uint8_t *buf, size_t len, struct aem_acpi_iommu *
 
 	memset(out, 0, sizeof(*out));
 	if (!buf || len < 48)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (!memcmp(buf, "DMAR", 4))
 		dmar = true;
 	else if (!memcmp(buf, "IVRS", 4))
 		dmar = false;
 	else
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	tlen = rd(buf, len, 4, 4, &bad);
 	if (bad || tlen < 48 || tlen > len)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	memcpy(out->sig, buf, 4);
 	out->revision = buf[8];
 	for (uint32_t i = 0; i < tlen; i++)
@@ -101,7 +101,7 @@ int aem_acpi_iommu_parse(const uint8_t *buf, size_t len, struct aem_acpi_iommu *
 	out->checksum_ok = sum == 0;
 	rc = dmar ? walk_dmar(buf, tlen, out) : walk_ivrs(buf, tlen, out);
 	if (rc == 0 && out->units == 0)
-		rc = AEM_TPM_E_FORMAT;
+		rc = AEM_E_FORMAT;
 	if (rc < 0) {
 		memset(out, 0, sizeof(*out));
 		return rc;

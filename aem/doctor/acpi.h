@@ -26,7 +26,7 @@ struct aem_acpi_iommu {
 };
 
 /* Parse a DMAR or IVRS table (chosen by its signature). Returns 0, or
- * AEM_TPM_E_FORMAT: wrong signature, length field beyond the buffer or below
+ * AEM_E_FORMAT: wrong signature, length field beyond the buffer or below
  * the fixed part, a sub-table that overruns the table, or no remapping unit.
  * A bad checksum is reported in checksum_ok, not refused (firmware ships
  * them and Linux still uses the table). */

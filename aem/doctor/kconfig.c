@@ -59,13 +59,13 @@ static int kc_set(struct aem_kconfig *kc, const char *name, size_t nlen, const c
 			e = &kc->e[i];
 	if (!e) {
 		if (kc->n >= AEM_KC_MAX_ENTRIES)
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		if (kc->n == kc->cap) {
 			size_t cap = kc->cap ? kc->cap * 2 : 64;
 			struct aem_kc_entry *ne = realloc(kc->e, cap * sizeof(*ne));
 
 			if (!ne)
-				return AEM_TPM_E_NOMEM;
+				return AEM_E_NOMEM;
 			kc->e = ne;
 			kc->cap = cap;
 		}
@@ -105,13 +105,13 @@ int aem_kconfig_parse(const uint8_t *buf, size_t len, struct aem_kconfig *kc, un
 
 	*bad_line = 0;
 	if (!line)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	while (rc == 0 && next_line(buf, len, &off, line, &nul)) {
 		char *s = skip_ws(line), *eq;
 
 		no++;
 		if (nul) {
-			rc = AEM_TPM_E_FORMAT;
+			rc = AEM_E_FORMAT;
 		} else if (*s == '\0') {
 			continue;
 		} else if (*s == '#') {
@@ -119,7 +119,7 @@ int aem_kconfig_parse(const uint8_t *buf, size_t len, struct aem_kconfig *kc, un
 		} else {
 			eq = strchr(s, '=');
 			if (!eq || !valid_symbol(s, (size_t)(eq - s)) || eq[1] == '\0')
-				rc = AEM_TPM_E_FORMAT;
+				rc = AEM_E_FORMAT;
 			else
 				rc = kc_set(kc, s, (size_t)(eq - s), eq + 1);
 		}
@@ -168,7 +168,7 @@ static int parse_term(const char *t, struct aem_bl_term *term)
 	size_t n;
 
 	if (!eq || eq == t)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	n = (size_t)(eq - t);
 	term->op = AEM_BL_EQ;
 	if (t[n - 1] == '!') {
@@ -176,13 +176,13 @@ static int parse_term(const char *t, struct aem_bl_term *term)
 		n--;
 	}
 	if (!valid_symbol(t, n) || !eq[1] || strlen(eq + 1) >= sizeof(term->value))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	memcpy(term->sym, t, n);
 	term->sym[n] = '\0';
 	strcpy(term->value, eq + 1);
 	if (!strcmp(term->value, "*")) {
 		if (term->op != AEM_BL_EQ)
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		term->op = AEM_BL_SET;
 	}
 	return 0;
@@ -194,10 +194,10 @@ static int parse_expr(char *expr, struct aem_bl_rule *r)
 
 	for (char *t = strtok_r(expr, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
 		if (r->nalt >= AEM_BL_MAX_ALT || parse_term(t, &r->alt[r->nalt]) < 0)
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		r->nalt++;
 	}
-	return r->nalt ? 0 : AEM_TPM_E_FORMAT;
+	return r->nalt ? 0 : AEM_E_FORMAT;
 }
 
 static int parse_rule(char *s, enum aem_bl_level level, const char *group, struct aem_bl_rule *r)
@@ -209,19 +209,19 @@ static int parse_rule(char *s, enum aem_bl_level level, const char *group, struc
 	r->level = level;
 	snprintf(r->group, sizeof(r->group), "%s", group);
 	if (!reason || strlen(skip_ws(reason + 4)) == 0)
-		return AEM_TPM_E_FORMAT; /* every rule says why */
+		return AEM_E_FORMAT; /* every rule says why */
 	*reason = '\0';
 	snprintf(r->reason, sizeof(r->reason), "%s", skip_ws(reason + 4));
 	if (!word(&s, r->scope, sizeof(r->scope)) || !word(&s, expr, sizeof(expr)))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (parse_expr(expr, r) < 0)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	while (word(&s, opt, sizeof(opt))) {
 		if (strncmp(opt, "selected-by=", 12) || !valid_symbol(opt + 12, strlen(opt + 12)))
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		strcpy(r->selected_by, opt + 12);
 	}
-	return *skip_ws(s) ? AEM_TPM_E_FORMAT : 0;
+	return *skip_ws(s) ? AEM_E_FORMAT : 0;
 }
 
 static int parse_board(char *s, struct aem_bl_board *b)
@@ -231,7 +231,7 @@ static int parse_board(char *s, struct aem_bl_board *b)
 	memset(b, 0, sizeof(*b));
 	if (!word(&s, b->name, sizeof(b->name)) || !word(&s, b->symbol, sizeof(b->symbol)) ||
 	    !valid_symbol(b->symbol, strlen(b->symbol)) || !word(&s, b->features, sizeof(b->features)))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	strcpy(b->mode, "none");
 	while (word(&s, opt, sizeof(opt))) {
 		if (!strncmp(opt, "mode=", 5) && strlen(opt + 5) < sizeof(b->mode))
@@ -239,7 +239,7 @@ static int parse_board(char *s, struct aem_bl_board *b)
 		else if (!strncmp(opt, "tree=", 5) && strlen(opt + 5) < sizeof(b->tree))
 			strcpy(b->tree, opt + 5);
 		else
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 	}
 	return 0;
 }
@@ -252,16 +252,16 @@ static int baseline_line(char *s, struct aem_baseline *bl, char *group)
 		char *end = strchr(s, ']');
 
 		if (!end || end[1] || end - s - 1 <= 0 || (size_t)(end - s - 1) >= 32)
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		memcpy(group, s + 1, (size_t)(end - s - 1));
 		group[end - s - 1] = '\0';
 		return 0;
 	}
 	if (!word(&s, kw, sizeof(kw)))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (!strcmp(kw, "board")) {
 		if (bl->nboards >= AEM_BL_MAX_BOARDS)
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		return parse_board(s, &bl->boards[bl->nboards++]);
 	}
 	enum aem_bl_level level;
@@ -273,9 +273,9 @@ static int baseline_line(char *s, struct aem_baseline *bl, char *group)
 	else if (!strcmp(kw, "optional"))
 		level = AEM_BL_OPTIONAL;
 	else
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (bl->nrules >= AEM_BL_MAX_RULES)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	return parse_rule(s, level, group, &bl->rules[bl->nrules++]);
 }
 
@@ -290,13 +290,13 @@ int aem_baseline_parse(const uint8_t *buf, size_t len, struct aem_baseline *bl, 
 	*bad_line = 0;
 	memset(bl, 0, sizeof(*bl));
 	if (!line)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	while (rc == 0 && next_line(buf, len, &off, line, &nul)) {
 		char *s = skip_ws(line);
 
 		no++;
 		if (nul)
-			rc = AEM_TPM_E_FORMAT;
+			rc = AEM_E_FORMAT;
 		else if (*s && *s != '#')
 			rc = baseline_line(s, bl, group);
 		if (rc == 0 && bl->nrules && bl->rules[bl->nrules - 1].line == 0)

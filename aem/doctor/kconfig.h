@@ -26,9 +26,9 @@ struct aem_kconfig {
 
 /* Parse a Kconfig file. kc must start zeroed; free it with aem_kconfig_free,
  * also after a failure. A later assignment of a symbol replaces an earlier one
- * (as Kconfig merges fragments). Returns 0, AEM_TPM_E_FORMAT (a line that is
+ * (as Kconfig merges fragments). Returns 0, AEM_E_FORMAT (a line that is
  * neither a comment, blank, nor CONFIG_NAME=VALUE; *bad_line says which) or
- * AEM_TPM_E_NOMEM. */
+ * AEM_E_NOMEM. */
 int aem_kconfig_parse(const uint8_t *buf, size_t len, struct aem_kconfig *kc, unsigned *bad_line);
 /* Value of a symbol (with the CONFIG_ prefix), NULL when the file does not mention it. */
 const char *aem_kconfig_get(const struct aem_kconfig *kc, const char *name);
@@ -75,7 +75,7 @@ struct aem_baseline {
 };
 
 /* Parse baseline.conf into bl (caller-owned, e.g. calloc'd: it is large).
- * Returns 0 or AEM_TPM_E_FORMAT with *bad_line set. */
+ * Returns 0 or AEM_E_FORMAT with *bad_line set. */
 int aem_baseline_parse(const uint8_t *buf, size_t len, struct aem_baseline *bl, unsigned *bad_line);
 const struct aem_bl_board *aem_baseline_board(const struct aem_baseline *bl, const char *name);
 /* The board a config names: its "# aem-board:" comment, else the one board

@@ -84,14 +84,14 @@ int aem_diag_from_log(const struct aem_evlog *log, enum aem_bank bank, struct ae
 
 	memset(b, 0, sizeof(*b));
 	if (!aem_bank_size(bank))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	b->bank = bank;
 	b->has_sinit = true;
 	snprintf(b->family, sizeof(b->family), "%s", !strcmp(fam, "1.2") ? "1.2" : "2.0");
 	if (first < log->n && aem_event_digest(&log->ev[first], bank))
 		npol = policy_count(log, bank, first);
 	if (log->n && !(b->ev = calloc(log->n, sizeof(*b->ev))))
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	for (size_t i = 0; i < log->n; i++) {
 		const struct aem_event *le = &log->ev[i];
 		const uint8_t *d = aem_event_digest(le, bank);
@@ -168,7 +168,7 @@ static int strdup_opt(const char *s, char **out)
 {
 	*out = NULL;
 	if (s && !(*out = strdup(s)))
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	return 0;
 }
 
@@ -188,7 +188,7 @@ static int event_from_json(json_object *o, struct aem_diag_boot *b, size_t cap, 
 	    (p = json_object_get_int64(pcr)) < 0 || p >= AEM_PCR_COUNT ||
 	    strlen(digest) != 2 * aem_bank_size(b->bank) ||
 	    aem_unhex(digest, tmp.digest, aem_bank_size(b->bank)))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	tmp.pcr = (unsigned)p;
 	tmp.type = type ? (uint32_t)strtoul(type, NULL, 16) : 0;
 	if ((role = kind_from_what(what ? what : "", tmp.type, &tmp)) < 0)
@@ -196,7 +196,7 @@ static int event_from_json(json_object *o, struct aem_diag_boot *b, size_t cap, 
 	if (tmp.kind == AEM_DIAG_SINIT)
 		b->has_sinit = true;
 	if (!(e = add(b, cap)))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	*e = tmp;
 	unknown[b->n - 1] = role == 1;
 	if ((rc = strdup_opt(jstr(o, "file"), &e->file)) != 0)
@@ -215,7 +215,7 @@ static int pcrs_from_json(json_object *pcrs, struct aem_diag_boot *b)
 		if (*end || end == key || p >= AEM_PCR_COUNT || !hex ||
 		    strlen(hex) != 2 * aem_bank_size(b->bank) ||
 		    aem_unhex(hex, b->pcrs.v[p], aem_bank_size(b->bank)))
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		b->pcrs.mask |= 1u << p;
 	}
 	return 0;
@@ -233,18 +233,18 @@ static int boot_from_json(json_object *root, struct aem_diag_boot *b)
 	    !(b->bank = aem_bank_from_name(jstr(root, "bank"))) ||
 	    !json_object_object_get_ex(root, "events", &evs) ||
 	    !json_object_is_type(evs, json_type_array))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	snprintf(b->family, sizeof(b->family), "%s", fam ? fam : "");
 	if (json_object_object_get_ex(root, "pcrs", &pcrs) &&
 	    (!json_object_is_type(pcrs, json_type_object) || pcrs_from_json(pcrs, b) != 0))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	n = json_object_array_length(evs);
 	if (n > AEM_EVLOG_MAX_EVENTS)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (!n)
 		return 0;
 	if (!(b->ev = calloc(n, sizeof(*b->ev))) || !(unknown = calloc(n, sizeof(*unknown))))
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = event_from_json(json_object_array_get_idx(evs, i), b, n, unknown);
 	if (rc == 0)
@@ -261,14 +261,14 @@ int aem_diag_from_json(const char *text, size_t len, struct aem_diag_boot *b)
 
 	memset(b, 0, sizeof(*b));
 	if (!text || len > (16u << 20))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (!(tok = json_tokener_new()))
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	root = json_tokener_parse_ex(tok, text, (int)len);
 	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
 		json_object_put(root);
 		json_tokener_free(tok);
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	}
 	json_tokener_free(tok);
 	rc = boot_from_json(root, b);
@@ -322,7 +322,7 @@ int aem_diag_to_json(const struct aem_diag_boot *b, char **out)
 	*out = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 						     JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
-	return *out ? 0 : AEM_TPM_E_NOMEM;
+	return *out ? 0 : AEM_E_NOMEM;
 }
 
 /* ---- comparison ---- */

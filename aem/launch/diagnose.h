@@ -43,7 +43,7 @@ struct aem_diag_boot {
 
 /* From a JSON document (predict's shape: bank, pcrs, events[{pcr, type, what, file,
  * cmdline, digest}]). b must start zeroed; free with aem_diag_free, also on failure.
- * Returns 0, AEM_TPM_E_FORMAT (not such a document, or no "events"), _NOMEM. */
+ * Returns 0, AEM_E_FORMAT (not such a document, or no "events"), _NOMEM. */
 int aem_diag_from_json(const char *text, size_t len, struct aem_diag_boot *b);
 /* From an event log, for one bank: SINIT's events, the MLE hash, tboot's policy
  * entries (one, or two with the D/A mapping) and modules, in log order. */

@@ -4,7 +4,7 @@
  *
  * Every parser takes (const uint8_t *buf, size_t len), reads through the bounds-checked
  * struct aem_rd below and copies what it keeps: the log does not point into buf.
- * Functions return 0 or a negative AEM_TPM_E_* (tpm-seal/err.h). */
+ * Functions return 0 or a negative error code (err.h). */
 #ifndef AEM_EVLOG_H
 #define AEM_EVLOG_H
 
@@ -119,8 +119,8 @@ struct aem_evlog_live {
 
 /* Read and parse the live log into log (zero-initialised; free with aem_evlog_free,
  * also after a failure). info (required) gets the outcome and, on success, copies of
- * the raw log bytes: free them with aem_evlog_live_free. Returns 0, AEM_TPM_E_UNSUPPORTED
- * (no TXT), AEM_TPM_E_IO (read refused/failed), AEM_TPM_E_FORMAT (bad heap or log),
+ * the raw log bytes: free them with aem_evlog_live_free. Returns 0, AEM_E_UNSUPPORTED
+ * (no TXT), AEM_E_IO (read refused/failed), AEM_E_FORMAT (bad heap or log),
  * AEM_TPM_E_UNMEASURED (no log element, or an empty log). */
 int aem_evlog_read_live(struct aem_evlog *log, struct aem_evlog_live *info);
 void aem_evlog_live_free(struct aem_evlog_live *info);

@@ -22,7 +22,7 @@ int aem_evlog_add_bank(struct aem_evlog *log, enum aem_bank bank)
 		if (log->banks[i] == bank)
 			return 0;
 	if (log->nbanks >= AEM_EVLOG_MAX_BANKS || !aem_bank_size(bank))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	log->banks[log->nbanks++] = bank;
 	return 0;
 }
@@ -33,10 +33,10 @@ static int grow(struct aem_evlog *log)
 	struct aem_event *ev;
 
 	if (log->n >= AEM_EVLOG_MAX_EVENTS)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	ev = realloc(log->ev, cap * sizeof(*ev));
 	if (!ev)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	log->ev = ev;
 	log->cap = cap;
 	return 0;
@@ -50,7 +50,7 @@ int aem_evlog_append(struct aem_evlog *log, uint32_t pcr, uint32_t type,
 	int rc;
 
 	if (ndigests > AEM_EVLOG_MAX_BANKS || data_len > AEM_EVLOG_MAX_DATA)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (log->n == log->cap && (rc = grow(log)) != 0)
 		return rc;
 	e = &log->ev[log->n];
@@ -63,7 +63,7 @@ int aem_evlog_append(struct aem_evlog *log, uint32_t pcr, uint32_t type,
 	if (data_len) {
 		e->data = malloc(data_len);
 		if (!e->data)
-			return AEM_TPM_E_NOMEM;
+			return AEM_E_NOMEM;
 		memcpy(e->data, data, data_len);
 		e->data_len = data_len;
 	}
@@ -96,7 +96,7 @@ int aem_evlog_replay(const struct aem_evlog *log, enum aem_bank bank, size_t upt
 		     struct aem_pcr_values *out)
 {
 	if (!aem_bank_size(bank))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	memset(out, 0, sizeof(*out));
 	out->bank = bank;
 	if (upto > log->n)
@@ -119,17 +119,17 @@ int aem_evlog_replay(const struct aem_evlog *log, enum aem_bank bank, size_t upt
 int aem_evlog_merge_bank(struct aem_evlog *log, const struct aem_evlog *other)
 {
 	if (other->nbanks != 1 || log->n != other->n)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	for (size_t i = 0; i < log->n; i++) {
 		struct aem_event *e = &log->ev[i];
 		const struct aem_event *o = &other->ev[i];
 
 		if (e->pcr != o->pcr || e->type != o->type || o->ndigests != 1)
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		if (aem_event_digest(e, o->digests[0].bank))
 			continue;
 		if (e->ndigests >= AEM_EVLOG_MAX_BANKS)
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		e->digests[e->ndigests++] = o->digests[0];
 	}
 	return aem_evlog_add_bank(log, other->banks[0]);
@@ -198,7 +198,7 @@ int aem_evlog_parse(const uint8_t *buf, size_t len, struct aem_evlog *log)
 	static const char spec[] = "Spec ID Event03";
 
 	if (!buf)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	if (len >= 20 && memcmp(buf, "TXT Event Container", 20) == 0)
 		return aem_evlog_parse_tpm12(buf, len, log);
 	if (len >= 32 + sizeof(spec) && memcmp(buf + 32, spec, sizeof(spec)) == 0)

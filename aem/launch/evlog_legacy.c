@@ -51,9 +51,9 @@ static int parse_event(struct aem_rd *r, enum aem_bank bank, struct aem_evlog *l
 
 	if (aem_rd_u32(r, &pcr) || aem_rd_u32(r, &type) ||
 	    aem_rd_bytes(r, d.d, aem_bank_size(bank)) || aem_rd_u32(r, &size))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (size > AEM_EVLOG_MAX_DATA || !(data = aem_rd_view(r, size)))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	return aem_evlog_append(log, pcr, type, &d, 1, data, size);
 }
 
@@ -64,12 +64,12 @@ int aem_evlog_parse_legacy(const uint8_t *buf, size_t len, struct aem_evlog *log
 	int rc;
 
 	if (!buf || len == 0)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	aem_rd_init(&r, buf, len);
 	if (is_descriptor_record(buf, len)) {
 		bank = read_descriptor(&r);
 		if (bank == AEM_BANK_NONE)
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 	}
 	log->family = AEM_EVLOG_TPM2_LEGACY;
 	if ((rc = aem_evlog_add_bank(log, bank)) != 0)

@@ -29,27 +29,27 @@ static int parse_spec_id(const uint8_t *data, uint32_t len, struct spec *s,
 
 	aem_rd_init(&r, data, len);
 	if (aem_rd_bytes(&r, sig, 16) || memcmp(sig, "Spec ID Event03", 16))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	/* platformClass, spec version minor/major, errata, uintnSize: informative only */
 	if (aem_rd_bytes(&r, NULL, 8) || aem_rd_u32(&r, &nalgs))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (nalgs == 0 || nalgs > MAX_ALGS)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	s->n = nalgs;
 	for (unsigned i = 0; i < nalgs; i++) {
 		enum aem_bank b;
 		int rc;
 
 		if (aem_rd_u16(&r, &s->a[i].alg) || aem_rd_u16(&r, &s->a[i].size))
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		b = aem_bank_from_alg(s->a[i].alg);
 		if (b == AEM_BANK_NONE) {
 			if (s->a[i].size == 0 || s->a[i].size > AEM_MAX_DIGEST)
-				return AEM_TPM_E_FORMAT;
+				return AEM_E_FORMAT;
 			continue; /* e.g. SM3: skipped, its size still lets us step over it */
 		}
 		if (s->a[i].size != aem_bank_size(b))
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		if ((rc = aem_evlog_add_bank(log, b)) != 0)
 			return rc;
 	}
@@ -64,10 +64,10 @@ static int parse_header(struct aem_rd *r, struct spec *s, struct aem_evlog *log)
 
 	if (aem_rd_u32(r, &pcr) || aem_rd_u32(r, &type) || aem_rd_bytes(r, NULL, 20) ||
 	    aem_rd_u32(r, &size))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (type != AEM_EV_NO_ACTION || size > AEM_EVLOG_MAX_DATA ||
 	    !(data = aem_rd_view(r, size)))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if ((rc = parse_spec_id(data, size, s, log)) != 0)
 		return rc;
 	return aem_evlog_append(log, pcr, type, NULL, 0, data, size);
@@ -88,25 +88,25 @@ static int parse_digests(struct aem_rd *r, const struct spec *s, struct aem_dige
 
 	*nd = 0;
 	if (aem_rd_u32(r, &count) || count > s->n)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	for (uint32_t i = 0; i < count; i++) {
 		const struct spec_alg *a;
 		enum aem_bank b;
 		uint16_t alg;
 
 		if (aem_rd_u16(r, &alg) || !(a = spec_find(s, alg)))
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		b = aem_bank_from_alg(alg);
 		if (b == AEM_BANK_NONE) {
 			if (aem_rd_bytes(r, NULL, a->size))
-				return AEM_TPM_E_FORMAT;
+				return AEM_E_FORMAT;
 			continue;
 		}
 		if (*nd >= AEM_EVLOG_MAX_BANKS)
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		d[*nd].bank = b;
 		if (aem_rd_bytes(r, d[*nd].d, a->size))
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		(*nd)++;
 	}
 	return 0;
@@ -121,11 +121,11 @@ static int parse_event2(struct aem_rd *r, const struct spec *s, struct aem_evlog
 	int rc;
 
 	if (aem_rd_u32(r, &pcr) || aem_rd_u32(r, &type))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if ((rc = parse_digests(r, s, d, &nd)) != 0)
 		return rc;
 	if (aem_rd_u32(r, &size) || size > AEM_EVLOG_MAX_DATA || !(data = aem_rd_view(r, size)))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	return aem_evlog_append(log, pcr, type, d, nd, data, size);
 }
 

@@ -75,7 +75,7 @@ static int fail(struct parser *ps, unsigned line, const char *what, const char *
 	if (ps->err && ps->errlen)
 		snprintf(ps->err, ps->errlen, "line %u: %s%s%s", line, what, name ? " " : "",
 			 name ? name : "");
-	return AEM_TPM_E_FORMAT;
+	return AEM_E_FORMAT;
 }
 
 static const char *var_get(const struct parser *ps, const char *name, size_t n)
@@ -91,7 +91,7 @@ static int var_set(struct parser *ps, const char *name, const char *value)
 	char *v = strdup(value);
 
 	if (!v)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	for (size_t i = 0; i < ps->nvars; i++)
 		if (!strcmp(ps->vars[i].name, name)) {
 			free(ps->vars[i].value);
@@ -105,7 +105,7 @@ static int var_set(struct parser *ps, const char *name, const char *value)
 	ps->vars[ps->nvars].name = strdup(name);
 	ps->vars[ps->nvars].value = v;
 	if (!ps->vars[ps->nvars].name)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	ps->nvars++;
 	return 0;
 }
@@ -221,7 +221,7 @@ static int lex_word(struct parser *ps, struct word *w)
 		free(b.s);
 		free(w->unknown);
 		w->unknown = NULL;
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	}
 	w->s = b.s;
 	return 0;
@@ -319,7 +319,7 @@ static int check_args(struct aem_grub_entry *e, const struct word *w, size_t n,
 				 "line %u: cannot expand variable (not set in this file): %s",
 				 line, w[i].unknown);
 			if (!(e->error = strdup(msg)))
-				return AEM_TPM_E_NOMEM;
+				return AEM_E_NOMEM;
 		}
 		return 1;
 	}
@@ -343,7 +343,7 @@ static int do_multiboot(struct parser *ps, struct aem_grub_entry *e, const struc
 	e->multiboot2 = !strcmp(w[0].s, "multiboot2");
 	e->kernel = strdup(w[i].s);
 	e->kernel_cmdline = join(w, i + 1, n);
-	return e->kernel && e->kernel_cmdline ? 0 : AEM_TPM_E_NOMEM;
+	return e->kernel && e->kernel_cmdline ? 0 : AEM_E_NOMEM;
 }
 
 static int do_module(struct parser *ps, struct aem_grub_entry *e, const struct word *w,
@@ -366,7 +366,7 @@ static int do_module(struct parser *ps, struct aem_grub_entry *e, const struct w
 		return rc < 0 ? rc : 0;
 	m = realloc(e->mod, (e->nmod + 1) * sizeof(*m));
 	if (!m)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	e->mod = m;
 	m = &e->mod[e->nmod++];
 	memset(m, 0, sizeof(*m));
@@ -375,7 +375,7 @@ static int do_module(struct parser *ps, struct aem_grub_entry *e, const struct w
 	m->nounzip = nounzip;
 	m->sinit = m->path && aem_grubcfg_sinit_name(m->path);
 	m->line = line;
-	return m->path && m->cmdline ? 0 : AEM_TPM_E_NOMEM;
+	return m->path && m->cmdline ? 0 : AEM_E_NOMEM;
 }
 
 static int do_assign(struct parser *ps, const struct word *w, size_t n, unsigned line)
@@ -390,7 +390,7 @@ static int do_assign(struct parser *ps, const struct word *w, size_t n, unsigned
 		return 0; /* `set` alone lists variables; `set x` is not an assignment */
 	name = strndup(w->s, (size_t)(eq - w->s));
 	if (!name)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	/* A value built from an unset variable stays unknown: an error where it is used. */
 	rc = w->unknown ? var_unset(ps, name) : var_set(ps, name, eq + 1);
 	free(name);
@@ -422,14 +422,14 @@ static int new_entry(struct parser *ps, const struct word *w, size_t n, unsigned
 		return rc;
 	e = realloc(cfg->e, (cfg->n + 1) * sizeof(*e));
 	if (!e)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	cfg->e = e;
 	e = &cfg->e[cfg->n++];
 	memset(e, 0, sizeof(*e));
 	e->line = line;
 	e->title = strdup(w[1].s);
 	*cur = e;
-	return e->title ? 0 : AEM_TPM_E_NOMEM;
+	return e->title ? 0 : AEM_E_NOMEM;
 }
 
 /* Block kinds on the stack: the entry being read, or any other block. */
@@ -483,7 +483,7 @@ int aem_grubcfg_parse(const char *text, size_t len, struct aem_grub_cfg *cfg,
 	int rc;
 
 	if (!w)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	if (err && errlen)
 		err[0] = 0;
 	for (;;) {

@@ -33,7 +33,7 @@ struct aem_grub_cfg {
 	struct aem_grub_entry *e;
 };
 
-/* Parse a grub.cfg held in text[0..len). On AEM_TPM_E_FORMAT, err (when not NULL)
+/* Parse a grub.cfg held in text[0..len). On AEM_E_FORMAT, err (when not NULL)
  * gets "line N: what". cfg must start zeroed; free it with aem_grubcfg_free. */
 int aem_grubcfg_parse(const char *text, size_t len, struct aem_grub_cfg *cfg,
 		      char *err, size_t errlen);

@@ -25,19 +25,19 @@ int aem_grubgen_quote(const char *s, char *out, size_t len)
 		plain = plain_char(*p);
 	if (plain) {
 		if (strlen(s) + 1 > len)
-			return AEM_TPM_E_INVAL;
+			return AEM_E_INVAL;
 		strcpy(out, s);
 		return 0;
 	}
 	if (len < 3)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	out[o++] = '\'';
 	for (const char *p = s; *p; p++) {
 		const char *piece = *p == '\'' ? "'\\''" : NULL;
 		size_t n = piece ? 4 : 1;
 
 		if (o + n + 2 > len)
-			return AEM_TPM_E_INVAL;
+			return AEM_E_INVAL;
 		if (piece)
 			memcpy(out + o, piece, n);
 		else
@@ -64,11 +64,11 @@ static int put_args(FILE *f, const char *args)
 		if (!n)
 			break;
 		if (n >= sizeof(word))
-			return AEM_TPM_E_INVAL;
+			return AEM_E_INVAL;
 		memcpy(word, p, n);
 		word[n] = '\0';
 		if (aem_grubgen_quote(word, q, sizeof(q)))
-			return AEM_TPM_E_INVAL;
+			return AEM_E_INVAL;
 		fprintf(f, " %s", q);
 		p += n;
 	}
@@ -82,7 +82,7 @@ static int put_line(FILE *f, const char *cmd, const char *path, const char *pre,
 	int rc;
 
 	if (aem_grubgen_quote(path, q, sizeof(q)))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	fprintf(f, "\t%s\t%s", cmd, q);
 	rc = put_args(f, pre);
 	if (!rc)
@@ -103,7 +103,7 @@ static int entry(FILE *f, const struct aem_grubgen *g, const struct aem_grubgen_
 		 g->xen_version ? g->xen_version : "", k->version ? k->version : "",
 		 g->efi ? " (EFI)" : "");
 	if (aem_grubgen_quote(title, qt, sizeof(qt)))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	if (g->uuid && *g->uuid)
 		snprintf(uuid, sizeof(uuid), "aem.uuid=%s", g->uuid);
 	fprintf(f, "menuentry %s --class xen --class aem {\n", qt);
@@ -129,13 +129,13 @@ int aem_grubgen(const struct aem_grubgen *g, char **out, size_t *len)
 	*out = NULL;
 	*len = 0;
 	if (!g->tboot || !g->xen || (g->nk && !g->k))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	for (size_t i = 0; i < g->nk; i++)
 		if (!g->k[i].vmlinuz)
-			return AEM_TPM_E_INVAL;
+			return AEM_E_INVAL;
 	f = open_memstream(out, len);
 	if (!f)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	if (g->only_if_aem_dir)
 		fprintf(f, "if [ -d /aem/ ]; then\n");
 	for (size_t i = 0; i < g->nk && !rc; i++)
@@ -146,7 +146,7 @@ int aem_grubgen(const struct aem_grubgen *g, char **out, size_t *len)
 		free(*out);
 		*out = NULL;
 		*len = 0;
-		return rc ? rc : AEM_TPM_E_NOMEM;
+		return rc ? rc : AEM_E_NOMEM;
 	}
 	return 0;
 }

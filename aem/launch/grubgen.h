@@ -31,7 +31,7 @@ struct aem_grubgen {
 };
 
 /* The entries as text into a malloc'd *out (the caller frees).
- * AEM_TPM_E_INVAL when a required field is missing. */
+ * AEM_E_INVAL when a required field is missing. */
 int aem_grubgen(const struct aem_grubgen *g, char **out, size_t *len);
 
 /* A word quoted for GRUB's script language so its parser gives back exactly

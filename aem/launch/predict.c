@@ -55,12 +55,12 @@ static int replay_prefix(const struct aem_predict_in *in, struct aem_predict_out
 		if (!aem_event_extends(e))
 			continue;
 		if (!d)
-			return AEM_TPM_E_FORMAT; /* SINIT extends every bank: the log is partial */
+			return AEM_E_FORMAT; /* SINIT extends every bank: the log is partial */
 		if (in->tboot_path && e->type == AEM_EV_MLE_HASH) {
 			struct aem_predict_event *pe = add_event(out, e->pcr, e->type, AEM_PRED_MLE);
 
 			if (!pe)
-				return AEM_TPM_E_INVAL;
+				return AEM_E_INVAL;
 			memcpy(pe->digest, mle, sizeof(mle));
 			pe->file = in->tboot_path;
 			pe->cmdline = in->tboot_cmdline;
@@ -70,7 +70,7 @@ static int replay_prefix(const struct aem_predict_in *in, struct aem_predict_out
 		if ((rc = extend(out, e->pcr, d)) != 0)
 			return rc;
 	}
-	return in->tboot_path && !replaced ? AEM_TPM_E_FORMAT : 0;
+	return in->tboot_path && !replaced ? AEM_E_FORMAT : 0;
 }
 
 /* tboot drops the SINIT ACM and LCP policy data before measuring: recognise them by
@@ -103,7 +103,7 @@ static int add_policy(const struct aem_predict_in *in, struct aem_predict_out *o
 		struct aem_predict_event *e = add_event(out, pcrs[i], AEM_EV_TBOOT, AEM_PRED_POLICY);
 
 		if (!e)
-			return AEM_TPM_E_INVAL;
+			return AEM_E_INVAL;
 		memcpy(e->digest, p, sizeof(p));
 		if ((rc = extend(out, pcrs[i], p)) != 0)
 			return rc;
@@ -122,13 +122,13 @@ static int add_module(const struct aem_predict_in *in, struct aem_predict_out *o
 	if (dropped_by_tboot(in, m)) {
 		e = add_event(out, 0, 0, AEM_PRED_SKIPPED);
 		if (!e)
-			return AEM_TPM_E_INVAL;
+			return AEM_E_INVAL;
 		e->file = m->path;
 		return 0;
 	}
 	e = add_event(out, aem_tboot_module_pcr(&in->tb, *index), AEM_EV_TBOOT, AEM_PRED_MODULE);
 	if (!e)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	e->index = (int)(*index)++;
 	e->file = m->path;
 	e->cmdline = m->cmdline ? m->cmdline : "";
@@ -149,7 +149,7 @@ int aem_predict(const struct aem_predict_in *in, struct aem_predict_out *out)
 	if (!in || !in->log || !aem_bank_size(in->bank) || in->nmod > AEM_PREDICT_MAX_MODULES ||
 	    (in->nmod && (!in->mod || !in->io || !in->io->head || !in->io->digest)) ||
 	    (in->tboot_path && !in->tboot_elf))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	out->pcrs.bank = in->bank;
 	out->pcrs.mask = 1u << 17 | 1u << 18 | 1u << 19;
 	if ((rc = replay_prefix(in, out)) != 0)

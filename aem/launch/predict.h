@@ -79,7 +79,7 @@ struct aem_predict_out {
 };
 
 /* Returns 0 or a negative error code of err.h (an io error of a module: see
- * out->failed_module; AEM_TPM_E_FORMAT: the log lacks what the replay needs, e.g.
+ * out->failed_module; AEM_E_FORMAT: the log lacks what the replay needs, e.g.
  * no digest of this bank in an SINIT event, or the tboot image is not one). */
 int aem_predict(const struct aem_predict_in *in, struct aem_predict_out *out);
 

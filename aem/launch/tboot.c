@@ -59,7 +59,7 @@ int aem_tboot_policy_entry(const struct aem_tboot_cfg *c, enum aem_bank bank,
 
 	/* control word: after version (u8), policy_type (u8), hash_alg (u8) */
 	if (!policy || len < 7 || !aem_bank_size(bank))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	memcpy(buf, policy + 3, 4);
 	if (policy[3] & POLCTL_EXTEND_PCR17) {
 		rc = aem_hash(cur, policy, len, buf + 4);
@@ -77,7 +77,7 @@ int aem_tboot_module_digest(enum aem_bank bank, const char *cmdline,
 	int rc;
 
 	if (!n || !image_digest)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	if (!cmdline)
 		cmdline = "";
 	rc = aem_hash(bank, cmdline, strlen(cmdline), buf);
@@ -147,14 +147,14 @@ static int elf_load(struct elf_img *e, const uint8_t *buf, size_t len)
 
 	if (len < 52 || memcmp(buf, "\x7f" "ELF", 4) || buf[4] != 1 || buf[5] != 1 ||
 	    buf[16] != 2 || buf[18] != 3)
-		return AEM_TPM_E_FORMAT; /* tboot is an i386 little-endian ELF32 executable */
+		return AEM_E_FORMAT; /* tboot is an i386 little-endian ELF32 executable */
 	e->buf = buf;
 	e->len = len;
 	phoff = le32(buf + 28);
 	phentsize = (uint16_t)(buf[42] | buf[43] << 8);
 	phnum = (uint16_t)(buf[44] | buf[45] << 8);
 	if (phentsize < 32 || phoff > len)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	for (unsigned i = 0; i < phnum; i++) {
 		uint32_t type, off, filesz, memsz;
 
@@ -162,22 +162,22 @@ static int elf_load(struct elf_img *e, const uint8_t *buf, size_t len)
 		if (aem_rd_bytes(&r, NULL, (size_t)i * phentsize) || aem_rd_u32(&r, &type) ||
 		    aem_rd_u32(&r, &off) || aem_rd_bytes(&r, NULL, 8) ||
 		    aem_rd_u32(&r, &filesz) || aem_rd_u32(&r, &memsz))
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		if (type != 1)  /* PT_LOAD */
 			continue;
 		if (e->n >= 16 || filesz > memsz || off > len || filesz > len - off)
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		e->s[e->n++] = (struct seg){ off, filesz, memsz, e->size };
 		e->size += memsz;
 	}
-	return e->n ? 0 : AEM_TPM_E_FORMAT;
+	return e->n ? 0 : AEM_E_FORMAT;
 }
 
 /* Copy [v, v+n) of the expanded image (file bytes, then zeros up to memsz). */
 static int elf_copy(const struct elf_img *e, uint64_t v, size_t n, uint8_t *out)
 {
 	if (v > e->size || n > e->size - v)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	memset(out, 0, n);
 	for (unsigned i = 0; i < e->n; i++) {
 		const struct seg *s = &e->s[i];
@@ -209,7 +209,7 @@ static int find_mle_header(const struct elf_img *e, uint64_t *at)
 				return 0;
 			}
 	}
-	return AEM_TPM_E_FORMAT;
+	return AEM_E_FORMAT;
 }
 
 int aem_tboot_mle_hash(const uint8_t *elf, size_t len, const char *cmdline,
@@ -222,9 +222,9 @@ int aem_tboot_mle_hash(const uint8_t *elf, size_t len, const char *cmdline,
 	int rc;
 
 	if (!aem_bank_size(bank))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	if (!elf)
-		return AEM_TPM_E_FORMAT; /* an empty file is not a tboot image either */
+		return AEM_E_FORMAT; /* an empty file is not a tboot image either */
 	if ((rc = elf_load(&e, elf, len)) != 0 || (rc = find_mle_header(&e, &at)) != 0 ||
 	    (rc = elf_copy(&e, at, sizeof(hdr), hdr)) != 0)
 		return rc;
@@ -233,15 +233,15 @@ int aem_tboot_mle_hash(const uint8_t *elf, size_t len, const char *cmdline,
 	cstart = le32(hdr + 44);
 	cend = le32(hdr + 48);
 	if (end <= start || end - start > MLE_MAX)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (!(mle = malloc(end - start)))
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	rc = elf_copy(&e, start, end - start, mle);
 	if (rc == 0 && cmdline && cend > cstart) {
 		/* tboot copies its command line there before the launch: zero-filled,
 		 * at most the area size minus one */
 		if (cstart < start || cend > end) {
-			rc = AEM_TPM_E_FORMAT;
+			rc = AEM_E_FORMAT;
 		} else {
 			size_t area = cend - cstart, n = strlen(cmdline);
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "pcr.h"
-#include "sealed.h"   /* enum aem_family */
+#include "family.h"
 
 enum aem_pcr_map {
 	AEM_PCR_MAP_LEGACY = 0, /* TPM 1.2 default: 17<-P, 18<-M0, 19<-M1.. */

@@ -17,7 +17,7 @@ static int read_tables(struct aem_rd *r, struct aem_txt_heap *h)
 		if (aem_rd_u64(r, &size) || size < 8 || size - 8 > aem_rd_left(r)) {
 			if (t == AEM_TXT_SINIT_MLE)
 				return 0;
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		}
 		h->off[t] = r->off;
 		h->size[t] = size - 8;
@@ -33,7 +33,7 @@ static int elt_tpm12(struct aem_rd *r, struct aem_txt_heap *h)
 	struct aem_txt_log_desc *d = &h->logs[0];
 
 	if (aem_rd_u64(r, &d->base))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	d->bank = AEM_BANK_SHA1;
 	h->nlogs = 1;
 	return 0;
@@ -42,7 +42,7 @@ static int elt_tpm12(struct aem_rd *r, struct aem_txt_heap *h)
 static int check_span(const struct aem_txt_log_desc *d)
 {
 	if (d->first > d->next || d->next > d->size || d->base > UINT64_MAX - d->size)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	return 0;
 }
 
@@ -52,7 +52,7 @@ static int elt_tcg(struct aem_rd *r, struct aem_txt_heap *h)
 
 	if (aem_rd_u64(r, &d->base) || aem_rd_u32(r, &d->size) || aem_rd_u32(r, &d->first) ||
 	    aem_rd_u32(r, &d->next))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	h->nlogs = 1;
 	return check_span(d);
 }
@@ -65,14 +65,14 @@ static int elt_legacy(struct aem_rd *r, struct aem_txt_heap *h)
 	uint32_t count;
 
 	if (aem_rd_u32(r, &count) || count > aem_rd_left(r) / 24)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	for (uint32_t i = 0; i < count; i++) {
 		struct aem_txt_log_desc d = { 0 };
 		int rc;
 
 		if (aem_rd_u16(r, &d.alg) || aem_rd_bytes(r, NULL, 2) || aem_rd_u64(r, &d.base) ||
 		    aem_rd_u32(r, &d.size) || aem_rd_u32(r, &d.first) || aem_rd_u32(r, &d.next))
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		if ((rc = check_span(&d)) != 0)
 			return rc;
 		d.bank = aem_bank_from_alg(d.alg);
@@ -116,7 +116,7 @@ static int walk_elements(const uint8_t *buf, size_t len, struct aem_txt_heap *h)
 		if (type == AEM_TXT_ELT_END)
 			return 0;
 		if (size < 8 || !(data = aem_rd_view(&r, size - 8)))
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		if (h->log_type || (type != AEM_TXT_ELT_LOG_PTR && type != AEM_TXT_ELT_LOG_PTR2 &&
 				    type != AEM_TXT_ELT_LOG_PTR2_1))
 			continue;
@@ -134,19 +134,19 @@ int aem_txtheap_parse(const uint8_t *buf, size_t len, struct aem_txt_heap *h)
 
 	memset(h, 0, sizeof(*h));
 	if (!buf)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	aem_rd_init(&r, buf, len);
 	if ((rc = read_tables(&r, h)) != 0)
 		return rc;
 	os_sinit = buf + h->off[AEM_TXT_OS_SINIT];
 	aem_rd_init(&r, os_sinit, (size_t)h->size[AEM_TXT_OS_SINIT]);
 	if (aem_rd_u32(&r, &h->os_sinit_version))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	/* versions before 6 have no elements, so no log pointer */
 	if (h->os_sinit_version < 6)
 		return 0;
 	if (h->size[AEM_TXT_OS_SINIT] < AEM_TXT_OS_SINIT_FIXED)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	return walk_elements(os_sinit + AEM_TXT_OS_SINIT_FIXED,
 			     (size_t)h->size[AEM_TXT_OS_SINIT] - AEM_TXT_OS_SINIT_FIXED, h);
 }
@@ -162,10 +162,10 @@ int aem_txt_container_span(const uint8_t *hdr, size_t len, struct aem_txt_log_de
 	if (aem_rd_bytes(&r, sig, sizeof(sig)) || memcmp(sig, "TXT Event Container", 20) ||
 	    aem_rd_bytes(&r, NULL, 16) || aem_rd_u32(&r, &size) || aem_rd_u32(&r, &first) ||
 	    aem_rd_u32(&r, &next))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (first < AEM_TXT_CONTAINER_HDR || next < first || next > size ||
 	    d->base > UINT64_MAX - size)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	d->size = size;
 	d->first = 0;
 	d->next = next;

@@ -47,7 +47,7 @@ struct aem_txt_heap {
 };
 
 /* Parse a copy of the heap. Returns 0 (also when there is no log element: log_type 0)
- * or AEM_TPM_E_FORMAT when a size or offset points outside buf or its table. For type 5
+ * or AEM_E_FORMAT when a size or offset points outside buf or its table. For type 5
  * the descriptor has base = the container address and size = first = next = 0 until
  * aem_txt_container_span fills them from the container header. */
 int aem_txtheap_parse(const uint8_t *buf, size_t len, struct aem_txt_heap *h);
@@ -55,7 +55,7 @@ int aem_txtheap_parse(const uint8_t *buf, size_t len, struct aem_txt_heap *h);
 /* From a TPM 1.2 event container header (at least AEM_TXT_CONTAINER_HDR bytes), set
  * d->size and the span to read: first = 0 (the TPM 1.2 parser wants the header too),
  * next = next_event_offset. *empty tells whether the container holds no event.
- * Returns 0 or AEM_TPM_E_FORMAT (bad signature, offsets out of order or past the
+ * Returns 0 or AEM_E_FORMAT (bad signature, offsets out of order or past the
  * container). */
 int aem_txt_container_span(const uint8_t *hdr, size_t len, struct aem_txt_log_desc *d,
 			   bool *empty);

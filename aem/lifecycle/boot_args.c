@@ -12,7 +12,7 @@
 static int set(char *dst, size_t size, const char *v, size_t n)
 {
 	if (n >= size)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	memcpy(dst, v, n);
 	dst[n] = '\0';
 	return 0;
@@ -23,10 +23,10 @@ static int set_uuid(char *dst, size_t size, const char *v, size_t n)
 	if (n > 5 && !strncmp(v, "luks-", 5))
 		v += 5, n -= 5;
 	if (n != 36 || memchr(v, '\0', n))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	for (size_t i = 0; i < n; i++)
 		if (!(isxdigit((unsigned char)v[i]) || ((i == 8 || i == 13 || i == 18 || i == 23) && v[i] == '-')))
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 	return set(dst, size, v, n);
 }
 
@@ -37,10 +37,10 @@ static int set_timeout(unsigned *t, const char *v, size_t n)
 	unsigned long x;
 
 	if (set(b, sizeof(b), v, n) || !n)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	x = strtoul(b, &end, 10);
 	if (*end || x == 0 || x > 3600)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	*t = (unsigned)x;
 	return 0;
 }
@@ -57,7 +57,7 @@ static int word(struct aem_boot_args *a, const char *k, size_t kn, const char *v
 		return set_timeout(&a->timeout_s, v, vn);
 	if (KEY("rd.luks.uuid")) {
 		if (a->nluks == AEM_BOOT_MAX_LUKS)
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		return set_uuid(a->luks[a->nluks++], sizeof(a->luks[0]), v, vn);
 	}
 	return 0;
@@ -69,7 +69,7 @@ int aem_boot_args_parse(const char *s, size_t len, struct aem_boot_args *a)
 	size_t i = 0;
 
 	if (!s || !a)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	memset(a, 0, sizeof(*a));
 	a->timeout_s = AEM_BOOT_DEFAULT_TIMEOUT;
 	while (i < len) {

@@ -24,7 +24,7 @@ struct aem_boot_args {
 
 /* Parse a kernel command line (len bytes, need not be NUL-terminated) into
  * a (fully overwritten). Values may be double-quoted. 0, or
- * AEM_TPM_E_FORMAT for a value too long for its field, a UUID that is not
+ * AEM_E_FORMAT for a value too long for its field, a UUID that is not
  * 36 characters, more than AEM_BOOT_MAX_LUKS devices or a bad timeout. */
 int aem_boot_args_parse(const char *cmdline, size_t len, struct aem_boot_args *a);
 

@@ -67,7 +67,7 @@ static int bad(char *err, size_t errlen, unsigned line, const char *why, const c
 {
 	if (err && errlen)
 		snprintf(err, errlen, "line %u: %s%s%s", line, why, what ? ": " : "", what ? what : "");
-	return AEM_TPM_E_FORMAT;
+	return AEM_E_FORMAT;
 }
 
 /* PCR 13 carries the LUKS headers and at least one DRTM PCR must be in the
@@ -207,18 +207,18 @@ int aem_config_load(const char *path, struct aem_config *c, char *err, size_t er
 		if (errno == ENOENT)
 			return 0;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	}
 	text = malloc(AEM_CONF_MAX + 1);
 	if (!text) {
 		fclose(f);
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	}
 	n = fread(text, 1, AEM_CONF_MAX + 1, f);
-	rc = ferror(f) ? AEM_TPM_E_IO : n > AEM_CONF_MAX ? AEM_TPM_E_FORMAT : 0;
+	rc = ferror(f) ? AEM_E_IO : n > AEM_CONF_MAX ? AEM_E_FORMAT : 0;
 	fclose(f);
 	if (rc)
-		snprintf(err, errlen, "%s: %s", path, rc == AEM_TPM_E_IO ? "read error" : "too large");
+		snprintf(err, errlen, "%s: %s", path, rc == AEM_E_IO ? "read error" : "too large");
 	else
 		rc = aem_config_parse(text, n, c, err, errlen);
 	free(text);

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "pcr.h"
-#include "sealed.h"
+#include "family.h"
 
 #define AEM_CONF_DEFAULT "/etc/aem/aem.conf"
 #define AEM_CONF_MAX (64u << 10)
@@ -35,7 +35,7 @@ struct aem_config {
 
 /* The defaults above. */
 void aem_config_defaults(struct aem_config *c);
-/* Parse text[0..len) over the defaults already in c. AEM_TPM_E_FORMAT with
+/* Parse text[0..len) over the defaults already in c. AEM_E_FORMAT with
  * "line N: why" in err on a bad line; c keeps what was read before it. */
 int aem_config_parse(const char *text, size_t len, struct aem_config *c, char *err,
 		     size_t errlen);

@@ -36,10 +36,10 @@ int aem_fresh_slot_parse(const uint8_t *buf, size_t len, struct aem_fresh_slot *
 
 	memset(s, 0, sizeof(*s));
 	if (len != AEM_FRESH_NV_SIZE || memcmp(buf, SLOT_MAGIC, 4) || buf[4] != SLOT_VERSION)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	flags = buf[5];
 	if (flags & ~(AEM_FRESH_F_REVOKED | SLOT_F_CUR | SLOT_F_NEXT))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	s->revoked = flags & AEM_FRESH_F_REVOKED;
 	s->has_cur = !s->revoked && (flags & SLOT_F_CUR);
 	s->has_next = !s->revoked && (flags & SLOT_F_NEXT);
@@ -101,7 +101,7 @@ int aem_fresh_rotate(struct aem_fresh_slot *s, enum aem_fresh_match used,
 	int rc;
 
 	if (used == AEM_FRESH_NONE || s->revoked)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	rc = aem_fresh_token_hash(token, s->cur);
 	if (rc)
 		return rc;
@@ -140,15 +140,15 @@ int aem_bundle_build(const struct aem_bundle *b, uint8_t **out, size_t *len)
 	*out = NULL;
 	*len = 0;
 	if (b->n > AEM_BUNDLE_MAX_SECRETS || b->slot >= AEM_FRESH_SLOTS)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	for (size_t i = 0; i < b->n; i++) {
 		if (!aem_bundle_name_ok(b->item[i].name) || b->item[i].len > AEM_BUNDLE_MAX_SECRET)
-			return AEM_TPM_E_INVAL;
+			return AEM_E_INVAL;
 		n += 1 + strlen(b->item[i].name) + 4 + b->item[i].len;
 	}
 	p = calloc(1, n);
 	if (!p)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	memcpy(p, BUNDLE_MAGIC, 4);
 	p[4] = BUNDLE_VERSION;
 	p[5] = (uint8_t)b->slot;
@@ -181,15 +181,15 @@ static int parse_item(struct aem_rd *r, struct aem_bundle_item *it)
 
 	if (aem_rd_u8(r, &nl) || nl == 0 || nl > AEM_BUNDLE_NAME_MAX ||
 	    aem_rd_bytes(r, it->name, nl))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	it->name[nl] = '\0';
 	/* strlen catches a NUL inside the name: it would not build back the same. */
 	if (strlen(it->name) != nl || !aem_bundle_name_ok(it->name) || aem_rd_u32(r, &l) ||
 	    l > AEM_BUNDLE_MAX_SECRET)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	d = aem_rd_view(r, l);
 	if (!d && l)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	it->data = d;
 	it->len = l;
 	return 0;
@@ -203,9 +203,9 @@ int aem_bundle_parse(const uint8_t *buf, size_t len, struct aem_bundle *b)
 	memset(b, 0, sizeof(*b));
 	aem_rd_init(&r, buf, len);
 	if (aem_rd_bytes(&r, hdr, sizeof(hdr)) || memcmp(hdr, BUNDLE_MAGIC, 4))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (hdr[4] != BUNDLE_VERSION)
-		return AEM_TPM_E_VERSION;
+		return AEM_E_VERSION;
 	if (hdr[5] >= AEM_FRESH_SLOTS || hdr[6] > AEM_BUNDLE_MAX_SECRETS || hdr[7] != 0 ||
 	    aem_rd_bytes(&r, b->token, AEM_FRESH_TOKEN_LEN))
 		goto bad;
@@ -222,7 +222,7 @@ int aem_bundle_parse(const uint8_t *buf, size_t len, struct aem_bundle *b)
 		return 0;
 bad:
 	explicit_bzero(b, sizeof(*b));
-	return AEM_TPM_E_FORMAT;
+	return AEM_E_FORMAT;
 }
 
 const struct aem_bundle_item *aem_bundle_get(const struct aem_bundle *b, const char *name)

@@ -34,7 +34,7 @@ struct aem_fresh_slot {
 	uint8_t next[AEM_FRESH_HASH_LEN];
 };
 
-/* 0 or AEM_TPM_E_FORMAT (wrong size, magic or version, unknown flags). */
+/* 0 or AEM_E_FORMAT (wrong size, magic or version, unknown flags). */
 int aem_fresh_slot_parse(const uint8_t *buf, size_t len, struct aem_fresh_slot *s);
 void aem_fresh_slot_serialize(const struct aem_fresh_slot *s, uint8_t out[AEM_FRESH_NV_SIZE]);
 
@@ -81,8 +81,8 @@ struct aem_bundle {
 bool aem_bundle_name_ok(const char *name);
 /* Serialize b into a malloc'd *out (release with aem_buf_free: it holds secrets). */
 int aem_bundle_build(const struct aem_bundle *b, uint8_t **out, size_t *len);
-/* Parse buf into b; b's items point into buf. 0 or AEM_TPM_E_FORMAT /
- * AEM_TPM_E_VERSION; never reads outside buf[0..len). */
+/* Parse buf into b; b's items point into buf. 0 or AEM_E_FORMAT /
+ * AEM_E_VERSION; never reads outside buf[0..len). */
 int aem_bundle_parse(const uint8_t *buf, size_t len, struct aem_bundle *b);
 /* The item called name, NULL when absent. */
 const struct aem_bundle_item *aem_bundle_get(const struct aem_bundle *b, const char *name);

@@ -4,6 +4,7 @@
 #include "lifecycle.h"
 #include "lifecycle_expect.h"
 #include "err.h"
+#include "fileio.h"
 #include "policy.h"
 #include "seal.h"
 #include "tpm12.h"
@@ -29,7 +30,7 @@ int aem_lc_open(struct aem_lc *lc, const char *conf, const char *tcti, bool need
 		return rc;
 	rc = aem_tpm_open(tcti, &lc->t);
 	if (rc) {
-		snprintf(lc->why, sizeof(lc->why), "no TPM: %s", aem_tpm_strerror(rc));
+		snprintf(lc->why, sizeof(lc->why), "no TPM: %s", aem_strerror(rc));
 		return rc;
 	}
 	lc->family = aem_tpm_family(lc->t);
@@ -38,7 +39,7 @@ int aem_lc_open(struct aem_lc *lc, const char *conf, const char *tcti, bool need
 		aem_hex(lc->id, sizeof(lc->id), lc->id_hex);
 	} else if (need_id) {
 		snprintf(lc->why, sizeof(lc->why), "this TPM has no aem identity (%s): run aem tpm-setup",
-			 aem_tpm_strerror(rc));
+			 aem_strerror(rc));
 		return AEM_TPM_E_NO_SRK;
 	}
 	return 0;
@@ -54,7 +55,7 @@ void aem_lc_close(struct aem_lc *lc)
 static int commit_rename(const char *from, const char *to)
 {
 	if (rename(from, to))
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	return aem_file_sync_dir(to);
 }
 
@@ -99,7 +100,7 @@ int aem_lc_sealed_matches(const char *path, const struct aem_pcr_values *v)
 	if (rc)
 		return rc;
 	if (!policy_ok(&s))
-		rc = AEM_TPM_E_FORMAT;
+		rc = AEM_E_FORMAT;
 	else if (!values_equal(&s.expect, v))
 		rc = AEM_TPM_E_PCR_MISMATCH;
 	aem_sealed_free(&s);
@@ -117,12 +118,12 @@ static int bundle_from_state(struct aem_lc *lc, struct aem_bundle *b, uint8_t **
 	int rc = aem_state_secret_list(&names, &n);
 
 	if (!rc && n == 0)
-		rc = AEM_TPM_E_IO, errno = ENOENT;
+		rc = AEM_E_IO, errno = ENOENT;
 	for (size_t i = 0; !rc && i < n; i++) {
 		if (!aem_display_wants(lc->cfg.display, names[i]))
 			continue;
 		if (b->n == AEM_BUNDLE_MAX_SECRETS) {
-			rc = AEM_TPM_E_INVAL;
+			rc = AEM_E_INVAL;
 			break;
 		}
 		rc = aem_state_secret_read(names[i], &bufs[b->n], &lens[b->n]);
@@ -134,8 +135,8 @@ static int bundle_from_state(struct aem_lc *lc, struct aem_bundle *b, uint8_t **
 	}
 	problem = rc ? NULL : aem_display_check(lc->cfg.display, taken, b->n);
 	if (problem)
-		rc = AEM_TPM_E_INVAL, snprintf(lc->why, sizeof(lc->why), "%s", problem);
-	else if (rc == AEM_TPM_E_INVAL)
+		rc = AEM_E_INVAL, snprintf(lc->why, sizeof(lc->why), "%s", problem);
+	else if (rc == AEM_E_INVAL)
 		snprintf(lc->why, sizeof(lc->why), "more than %d secrets in %s/secrets",
 			 AEM_BUNDLE_MAX_SECRETS, aem_state_dir());
 	else if (rc)
@@ -167,8 +168,8 @@ static int media_dir(const char *root, const char *id_hex, char *out, size_t len
 	int n = snprintf(out, len, "%s/aem/%s", root, id_hex);
 
 	if (n < 0 || (size_t)n >= len)
-		return AEM_TPM_E_INVAL;
-	return access(out, W_OK) ? AEM_TPM_E_IO : 0;
+		return AEM_E_INVAL;
+	return access(out, W_OK) ? AEM_E_IO : 0;
 }
 
 int aem_lc_seal_pending(struct aem_lc *lc, const struct aem_media_rec *m, const char *root,
@@ -193,13 +194,13 @@ int aem_lc_seal_pending(struct aem_lc *lc, const struct aem_media_rec *m, const 
 	rc = aem_lc_slot_read(lc, m->slot, &slot, NULL);
 	if (!rc && slot.revoked) {
 		snprintf(lc->why, sizeof(lc->why), "media aem%s is revoked: install it again", m->suffix);
-		rc = AEM_TPM_E_INVAL;
+		rc = AEM_E_INVAL;
 	}
 	if (!rc)
 		rc = bundle_from_state(lc, &b, bufs, lens);
 	b.slot = m->slot;
 	if (!rc && RAND_priv_bytes(b.token, sizeof(b.token)) != 1)
-		rc = AEM_TPM_E_CRYPTO;
+		rc = AEM_E_CRYPTO;
 	/* 1. the new bundle (and its sidecar) next to the old ones; 2. proven;
 	 * 3. registered in NV; 4. given its name, then the sidecar its name.
 	 * Until 3 the old pending file keeps working. */
@@ -214,7 +215,7 @@ int aem_lc_seal_pending(struct aem_lc *lc, const struct aem_media_rec *m, const 
 		rc = aem_fresh_set_next(&slot, b.token);
 	if (!rc && (rc = aem_lc_slot_write(lc, m->slot, &slot)) != 0)
 		snprintf(lc->why, sizeof(lc->why), "cannot update the freshness slot in TPM NV: %s",
-			 aem_tpm_strerror(rc));
+			 aem_strerror(rc));
 	if (!rc && (rc = commit_rename(newp, nextp)) != 0)
 		snprintf(lc->why, sizeof(lc->why), "cannot rename %s: %s", newp, strerror(errno));
 	/* The sealed file is in place: a sidecar left behind only misleads no
@@ -233,7 +234,7 @@ int aem_lc_id_setup(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN], int *created)
 	int rc = aem_lc_id_read(t, id);
 
 	*created = 0;
-	if (rc != AEM_TPM_E_INVAL)
+	if (rc != AEM_E_INVAL)
 		return rc; /* there already (0), or unreadable: never replaced */
 	rc = aem_tpm_random(t, id, AEM_TPM_ID_LEN);
 	if (!rc)

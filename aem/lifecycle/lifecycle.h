@@ -3,7 +3,7 @@
  * unseal is never replaced before its successor is written, synced and
  * proven. Every change goes  secret.new.sealed (write-ahead) -> NV freshness
  * slot -> rename; a crash at any point leaves a file the next boot accepts.
- * Functions return 0 or a negative AEM_TPM_E_*; `why` gets a sentence. */
+ * Functions return 0 or a negative error code (err.h); `why` gets a sentence. */
 #ifndef AEM_LIFECYCLE_H
 #define AEM_LIFECYCLE_H
 
@@ -41,7 +41,7 @@ int aem_lc_id_read(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN]);
 int aem_lc_id_setup(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN], int *created);
 
 /* The boot path's open: no configuration, t already open (the caller keeps
- * it: do not aem_lc_close), the identity read from NV. AEM_TPM_E_* with why
+ * it: do not aem_lc_close), the identity read from NV. an error code with why
  * set when the TPM has no aem identity. */
 int aem_lc_attach(struct aem_lc *lc, struct aem_tpm *t);
 

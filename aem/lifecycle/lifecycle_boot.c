@@ -7,6 +7,7 @@
 #include "lifecycle.h"
 #include "lifecycle_expect.h"
 #include "err.h"
+#include "fileio.h"
 #include "seal.h"
 
 #include <errno.h>
@@ -29,7 +30,7 @@ int aem_lc_id_read(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN])
 	int rc = aem_tpm_nv_read(t, aem_fresh_id_index(aem_tpm_family(t)), id, AEM_TPM_ID_LEN);
 
 	if (!rc && (aem_all_bytes(id, AEM_TPM_ID_LEN, 0) || aem_all_bytes(id, AEM_TPM_ID_LEN, 0xff)))
-		rc = AEM_TPM_E_FORMAT; /* defined but never written */
+		rc = AEM_E_FORMAT; /* defined but never written */
 	return rc;
 }
 
@@ -43,7 +44,7 @@ int aem_lc_attach(struct aem_lc *lc, struct aem_tpm *t)
 	rc = aem_lc_id_read(t, lc->id);
 	if (rc)
 		snprintf(lc->why, sizeof(lc->why), "this TPM has no aem identity (%s): run aem tpm-setup",
-			 aem_tpm_strerror(rc));
+			 aem_strerror(rc));
 	else
 		aem_hex(lc->id, sizeof(lc->id), lc->id_hex);
 	return rc;
@@ -57,7 +58,7 @@ int aem_lc_slot_read(struct aem_lc *lc, unsigned slot, struct aem_fresh_slot *s,
 	memset(s, 0, sizeof(*s));
 	if (defined)
 		*defined = rc == 0;
-	if (rc == AEM_TPM_E_INVAL)
+	if (rc == AEM_E_INVAL)
 		return 0; /* never written: empty */
 	if (rc)
 		return rc;
@@ -104,7 +105,7 @@ static int unseal_file(struct aem_lc *lc, const char *path, struct aem_sealed *s
 	*pt = malloc(s->ct_len ? s->ct_len : 1);
 	if (!*pt) {
 		aem_sealed_free(s);
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	}
 	mlock(*pt, s->ct_len ? s->ct_len : 1);
 	rc = aem_tpm_unseal_payload(lc->t, s, NULL, 0, *pt, &now);
@@ -122,7 +123,7 @@ static int unseal_file(struct aem_lc *lc, const char *path, struct aem_sealed *s
 static void note_failure(char *out, size_t len, bool first, const char *file, int rc,
 			 aem_pcr_mask differ)
 {
-	int n = snprintf(out, len, "%s%s: %s", first ? "" : "; ", file, aem_tpm_strerror(rc));
+	int n = snprintf(out, len, "%s%s: %s", first ? "" : "; ", file, aem_strerror(rc));
 
 	for (unsigned i = 0; i < AEM_PCR_COUNT && n > 0 && (size_t)n < len; i++)
 		if (aem_pcr_mask_has(differ, i))
@@ -141,10 +142,10 @@ static int try_candidate(struct aem_lc *lc, const char *root, enum aem_sealed_wh
 
 	aem_state_sealed_path(root, lc->id_hex, w, path, sizeof(path));
 	if (access(path, F_OK))
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	rc = unseal_file(lc, path, s, &b->payload, &b->payload_len, &differ);
 	if (!rc && aem_bundle_parse(b->payload, b->payload_len, &b->bundle))
-		rc = AEM_TPM_E_FORMAT;
+		rc = AEM_E_FORMAT;
 	if (!rc)
 		rc = aem_lc_slot_read(lc, b->bundle.slot, slot, NULL);
 	if (!rc && slot->revoked)
@@ -182,7 +183,7 @@ static int rotate(struct aem_lc *lc, const char *root, struct aem_lc_boot *b,
 	aem_state_sealed_path(root, lc->id_hex, AEM_SEALED_NEXT, nextp, sizeof(nextp));
 	aem_state_sealed_path(root, lc->id_hex, b->used, usedp, sizeof(usedp));
 	if (RAND_priv_bytes(nb.token, sizeof(nb.token)) != 1)
-		return AEM_TPM_E_CRYPTO;
+		return AEM_E_CRYPTO;
 	rc = aem_bundle_build(&nb, &pt, &pt_len);
 	if (!rc)
 		rc = aem_tpm_seal_payload(lc->t, &s->expect, NULL, 0, pt, pt_len, &out, &out_len);
@@ -199,7 +200,7 @@ static int rotate(struct aem_lc *lc, const char *root, struct aem_lc_boot *b,
 	rc = unseal_file(lc, newp, &ns, &back, &back_len, NULL);
 	if (!rc) {
 		rc = back_len == b->payload_len - 0 && back_len >= 8 + AEM_FRESH_TOKEN_LEN &&
-		     !memcmp(back + 8, nb.token, AEM_FRESH_TOKEN_LEN) ? 0 : AEM_TPM_E_FORMAT;
+		     !memcmp(back + 8, nb.token, AEM_FRESH_TOKEN_LEN) ? 0 : AEM_E_FORMAT;
 		aem_buf_free(back, back_len);
 		aem_sealed_free(&ns);
 	}
@@ -209,9 +210,9 @@ static int rotate(struct aem_lc *lc, const char *root, struct aem_lc_boot *b,
 	}
 	rc = aem_fresh_rotate(slot, b->match, nb.token);
 	if (!rc && (rc = aem_lc_slot_write(lc, b->bundle.slot, slot)) != 0)
-		snprintf(b->rot_why, sizeof(b->rot_why), "TPM NV write failed: %s", aem_tpm_strerror(rc));
+		snprintf(b->rot_why, sizeof(b->rot_why), "TPM NV write failed: %s", aem_strerror(rc));
 	if (!rc && (rename(newp, curp) || aem_file_sync_dir(curp)))
-		rc = AEM_TPM_E_IO, snprintf(b->rot_why, sizeof(b->rot_why),
+		rc = AEM_E_IO, snprintf(b->rot_why, sizeof(b->rot_why),
 					    "cannot rename %s: %s (it is used next boot)", newp,
 					    strerror(errno));
 	if (!rc && aem_lc_exp_rename(newp, curp))
@@ -235,7 +236,7 @@ static int promote(struct aem_lc *lc, const char *root, struct aem_lc_boot *b)
 	aem_state_sealed_path(root, lc->id_hex, AEM_SEALED_NEW, from_p, sizeof(from_p));
 	aem_state_sealed_path(root, lc->id_hex, to, to_p, sizeof(to_p));
 	if (rename(from_p, to_p) || aem_file_sync_dir(to_p))
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	aem_lc_exp_rename(from_p, to_p);
 	b->used = to;
 	return 0;
@@ -251,7 +252,7 @@ int aem_lc_boot_unseal(struct aem_lc *lc, const char *root, struct aem_lc_boot *
 	char notes[AEM_LC_WHY] = "";
 	struct aem_fresh_slot slot;
 	struct aem_sealed s;
-	int rc = AEM_TPM_E_IO, seen = 0;
+	int rc = AEM_E_IO, seen = 0;
 
 	memset(b, 0, sizeof(*b));
 	for (size_t i = 0; i < 3; i++) {
@@ -260,12 +261,12 @@ int aem_lc_boot_unseal(struct aem_lc *lc, const char *root, struct aem_lc_boot *
 			b->used = order[i];
 			break;
 		}
-		seen |= rc != AEM_TPM_E_IO || errno != ENOENT;
+		seen |= rc != AEM_E_IO || errno != ENOENT;
 	}
 	if (rc) {
 		snprintf(lc->why, sizeof(lc->why), "%s", seen ? notes :
 			 "no sealed secret for this TPM on the media (aem reseal / aem update)");
-		return rc == AEM_TPM_E_IO && !seen ? AEM_TPM_E_IO : rc;
+		return rc == AEM_E_IO && !seen ? AEM_E_IO : rc;
 	}
 	/* The write-ahead file unsealed (a crash before its rename): give it the
 	 * name its token has in NV first, since the rotation writes that name. */

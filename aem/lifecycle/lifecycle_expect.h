@@ -18,7 +18,7 @@
 
 #include "evlog.h"
 #include "predict.h"
-#include "sealed.h"
+#include "family.h"
 
 #define AEM_LC_EXPECT_EXT ".expect.json"
 

@@ -4,6 +4,7 @@
  * or state-directory code. */
 #include "lifecycle_expect.h"
 #include "err.h"
+#include "fileio.h"
 #include "state.h"
 
 #include <errno.h>
@@ -21,14 +22,14 @@ int aem_state_sealed_path(const char *root, const char *tpm_id, enum aem_sealed_
 	static const char *const ext[] = { "", ".next", ".new" };
 	int n = snprintf(out, len, "%s/aem/%s/secret%s.sealed", root, tpm_id, ext[w]);
 
-	return n < 0 || (size_t)n >= len ? AEM_TPM_E_INVAL : 0;
+	return n < 0 || (size_t)n >= len ? AEM_E_INVAL : 0;
 }
 
 int aem_lc_exp_path(const char *sealed, char *out, size_t len)
 {
 	int n = snprintf(out, len, "%s%s", sealed, AEM_LC_EXPECT_EXT);
 
-	return n < 0 || (size_t)n >= len ? AEM_TPM_E_INVAL : 0;
+	return n < 0 || (size_t)n >= len ? AEM_E_INVAL : 0;
 }
 
 int aem_lc_exp_remove(const char *sealed)
@@ -36,9 +37,9 @@ int aem_lc_exp_remove(const char *sealed)
 	char p[AEM_STATE_PATH_MAX + 16];
 
 	if (aem_lc_exp_path(sealed, p, sizeof(p)))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	if (unlink(p))
-		return errno == ENOENT ? 0 : AEM_TPM_E_IO;
+		return errno == ENOENT ? 0 : AEM_E_IO;
 	return aem_file_sync_dir(p);
 }
 
@@ -49,7 +50,7 @@ int aem_lc_exp_write(const char *sealed, const char *doc)
 	if (!doc)
 		return aem_lc_exp_remove(sealed);
 	if (aem_lc_exp_path(sealed, p, sizeof(p)))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	return aem_file_write_atomic(p, (const uint8_t *)doc, strlen(doc), 0600);
 }
 
@@ -58,9 +59,9 @@ int aem_lc_exp_rename(const char *from, const char *to)
 	char a[AEM_STATE_PATH_MAX + 16], b[AEM_STATE_PATH_MAX + 16];
 
 	if (aem_lc_exp_path(from, a, sizeof(a)) || aem_lc_exp_path(to, b, sizeof(b)))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	if (rename(a, b))
-		return errno == ENOENT ? aem_lc_exp_remove(to) : AEM_TPM_E_IO;
+		return errno == ENOENT ? aem_lc_exp_remove(to) : AEM_E_IO;
 	return aem_file_sync_dir(b);
 }
 
@@ -72,7 +73,7 @@ int aem_lc_exp_copy(const char *from, const char *to)
 	int rc;
 
 	if (aem_lc_exp_path(from, a, sizeof(a)) || aem_lc_exp_path(to, b, sizeof(b)))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	if (access(a, F_OK) && errno == ENOENT)
 		return aem_lc_exp_remove(to);
 	rc = aem_file_read(a, DOC_MAX, &buf, &len);

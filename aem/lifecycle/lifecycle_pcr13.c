@@ -55,7 +55,7 @@ static int by_uuid(struct aem_lc *lc, const char *uuid, char *out, size_t len)
 		return 0;
 	crypt_set_log_callback(NULL, quiet, NULL);
 	if (!(d = opendir("/sys/class/block")))
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.' || !strncmp(e->d_name, "ram", 3))
 			continue;
@@ -72,11 +72,11 @@ static int by_uuid(struct aem_lc *lc, const char *uuid, char *out, size_t len)
 	if (found) {
 		snprintf(lc->why, sizeof(lc->why), "%d devices carry the LUKS UUID %s: the boot path "
 			 "could measure either; remove the copies", found, uuid);
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	}
 	snprintf(lc->why, sizeof(lc->why), "no device carries the LUKS UUID %s (rd.luks.uuid=)",
 		 uuid);
-	return AEM_TPM_E_IO;
+	return AEM_E_IO;
 }
 
 /* The devices to hash, in order, into dev[]. */
@@ -90,13 +90,13 @@ static int devices(struct aem_lc *lc, const struct aem_lc_src *src, const char *
 	if (src && src->nluks) {
 		for (size_t i = 0; i < src->nluks && *n < MAX_DEV; i++)
 			snprintf(dev[(*n)++], PATH_MAX, "%s", src->luks[i]);
-		return src->nluks > MAX_DEV ? AEM_TPM_E_INVAL : 0;
+		return src->nluks > MAX_DEV ? AEM_E_INVAL : 0;
 	}
 	if (env && *env) {
 		for (const char *p = env; *p; p += *p == ':') {
 			size_t k = strcspn(p, ":");
 			if (k && *n == MAX_DEV)
-				return AEM_TPM_E_INVAL;
+				return AEM_E_INVAL;
 			if (k)
 				snprintf(dev[(*n)++], PATH_MAX, "%.*s", (int)k, p);
 			p += k;
@@ -106,7 +106,7 @@ static int devices(struct aem_lc *lc, const struct aem_lc_src *src, const char *
 	if (!cmdline || aem_boot_args_parse(cmdline, len, &a)) {
 		snprintf(lc->why, sizeof(lc->why), "cannot read rd.luks.uuid= from the kernel "
 			 "command line%s", cmdline ? "" : " (none)");
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	}
 	for (int i = 0; i < a.nluks; i++) {
 		int rc = by_uuid(lc, a.luks[i], dev[*n], PATH_MAX);
@@ -137,8 +137,8 @@ int aem_lc_pcr13(struct aem_lc *lc, const struct aem_lc_src *src, const char *cm
 			rc = aem_pcr_extend(bank, out, d);
 		if (rc) {
 			snprintf(lc->why, sizeof(lc->why), "cannot compute PCR 13: LUKS header of %s: %s",
-				 dev[i], rc == AEM_TPM_E_FORMAT ? "not a LUKS device" :
-				 aem_tpm_strerror(rc));
+				 dev[i], rc == AEM_E_FORMAT ? "not a LUKS device" :
+				 aem_strerror(rc));
 			return rc;
 		}
 		if (events)

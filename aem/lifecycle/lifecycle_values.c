@@ -32,7 +32,7 @@ static int load_log(struct aem_lc *lc, const char *path, struct aem_evlog *log)
 	free(buf);
 	if (rc)
 		snprintf(lc->why, sizeof(lc->why), "cannot read the TXT event log %s: %s", path,
-			 aem_tpm_strerror(rc));
+			 aem_strerror(rc));
 	return rc;
 }
 
@@ -92,7 +92,7 @@ static int finish(struct aem_lc *lc, const struct aem_pcr_values *v, const char 
 		return rc;
 	}
 	*expect = aem_lc_exp_doc(lc->family, v, map, source, events);
-	return *expect ? 0 : AEM_TPM_E_NOMEM;
+	return *expect ? 0 : AEM_E_NOMEM;
 }
 
 int aem_lc_values_now(struct aem_lc *lc, const struct aem_lc_src *src,
@@ -112,7 +112,7 @@ int aem_lc_values_now(struct aem_lc *lc, const struct aem_lc_src *src,
 	v->mask = aem_config_pcrs(&lc->cfg, lc->family);
 	rc = aem_tpm_pcr_read(lc->t, v);
 	if (rc)
-		snprintf(lc->why, sizeof(lc->why), "cannot read the PCRs: %s", aem_tpm_strerror(rc));
+		snprintf(lc->why, sizeof(lc->why), "cannot read the PCRs: %s", aem_strerror(rc));
 	if (!rc)
 		rc = pcr13_now(lc, src, v, events);
 	/* The log says what the launch put into 17-19, even after the boot path
@@ -178,15 +178,15 @@ static int entry_modules(struct aem_lc *lc, const struct aem_grub_entry *e, cons
 		if (!*ni->kernel_cmdline && e->mod[i].cmdline && strstr(e->mod[i].cmdline, "rd.luks.uuid="))
 			ni->kernel_cmdline = e->mod[i].cmdline;
 		if (ni->nmod >= AEM_PREDICT_MAX_MODULES)
-			return AEM_TPM_E_INVAL;
+			return AEM_E_INVAL;
 		if (!(ni->paths[ni->nmod] = resolve(boot, e->mod[i].path)))
-			return AEM_TPM_E_NOMEM;
+			return AEM_E_NOMEM;
 		ni->mod[ni->nmod] = (struct aem_predict_module){ ni->paths[ni->nmod],
 							       e->mod[i].cmdline, e->mod[i].nounzip };
 		ni->nmod++;
 	}
 	if (!(ni->paths[AEM_PREDICT_MAX_MODULES] = resolve(boot, e->kernel)))
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	in->tb.family = lc->family;
 	in->tb.map = tboot_opt(e->kernel_cmdline, "pcr_map", "da") ? AEM_PCR_MAP_DA
 								     : AEM_PCR_MAP_LEGACY;
@@ -210,11 +210,11 @@ static int read_tboot(struct aem_lc *lc, struct next_in *ni, struct aem_predict_
 	int rc = aem_readfile(in->tboot_path, true, AEM_HASHFILE_TBOOT_MAX, &ni->tboot_elf,
 			      &in->tboot_len);
 
-	if (rc == AEM_TPM_E_IO)
+	if (rc == AEM_E_IO)
 		snprintf(lc->why, sizeof(lc->why), "tboot %s: cannot read it", in->tboot_path);
 	else if (rc)
 		snprintf(lc->why, sizeof(lc->why), "tboot %s: %s", in->tboot_path,
-			 aem_tpm_strerror(rc));
+			 aem_strerror(rc));
 	in->tboot_elf = ni->tboot_elf;
 	return rc;
 }
@@ -245,7 +245,7 @@ static int read_entry(struct aem_lc *lc, const struct aem_lc_src *src, struct ne
 		snprintf(lc->why, sizeof(lc->why), "%s: no usable tboot entry%s%s%s%s", path,
 			 sel ? " named " : "", sel ? sel : "", e && e->error ? ": " : "",
 			 e && e->error ? e->error : "");
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	}
 	rc = entry_modules(lc, e, src->boot_dir ? src->boot_dir : lc->cfg.boot_dir, ni, in);
 	if (rc)
@@ -258,13 +258,13 @@ static void predict_failed(struct aem_lc *lc, const struct aem_predict_in *in,
 {
 	if (r->failed_module >= 0)
 		snprintf(lc->why, sizeof(lc->why), "module %s: %s", in->mod[r->failed_module].path,
-			 rc == AEM_TPM_E_IO ? "cannot read it" : aem_tpm_strerror(rc));
-	else if (rc == AEM_TPM_E_FORMAT)
+			 rc == AEM_E_IO ? "cannot read it" : aem_strerror(rc));
+	else if (rc == AEM_E_FORMAT)
 		snprintf(lc->why, sizeof(lc->why), "the event log lacks %s digests of SINIT's events "
 			 "or its MLE hash event (or %s is not a tboot image)", aem_bank_name(in->bank),
 			 in->tboot_path);
 	else
-		snprintf(lc->why, sizeof(lc->why), "prediction failed: %s", aem_tpm_strerror(rc));
+		snprintf(lc->why, sizeof(lc->why), "prediction failed: %s", aem_strerror(rc));
 }
 
 int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_src *src,
@@ -285,8 +285,8 @@ int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_src *src,
 		*expect = NULL;
 	v->bank = aem_config_bank(&lc->cfg, lc->family);
 	v->mask = aem_config_pcrs(&lc->cfg, lc->family);
-	rc = !r ? AEM_TPM_E_NOMEM : lp ? 0 : AEM_TPM_E_INVAL;
-	if (rc == AEM_TPM_E_INVAL)
+	rc = !r ? AEM_E_NOMEM : lp ? 0 : AEM_E_INVAL;
+	if (rc == AEM_E_INVAL)
 		snprintf(lc->why, sizeof(lc->why), "no TXT event log of this boot (--event-log, "
 			 "AEM_EVENT_LOG or event_log in aem.conf): SINIT's measurements are unknown");
 	if (!rc)
@@ -300,7 +300,7 @@ int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_src *src,
 					       .mask = v->mask & ~DRTM_MASK & ~(1u << 13) };
 		rc = aem_tpm_pcr_read(lc->t, &live);
 		if (rc)
-			snprintf(lc->why, sizeof(lc->why), "cannot read the PCRs: %s", aem_tpm_strerror(rc));
+			snprintf(lc->why, sizeof(lc->why), "cannot read the PCRs: %s", aem_strerror(rc));
 		else
 			memcpy(v->v, live.v, sizeof(v->v));
 	}

@@ -14,8 +14,8 @@
 /* Hash the LUKS header of device (a block device or an image file) with the
  * bank's hash into out (aem_bank_size(bank) bytes). The backup is written to
  * a private temporary directory under tmpdir (NULL: $TMPDIR or /tmp) and
- * removed before returning. Returns 0, AEM_TPM_E_FORMAT when device holds
- * no LUKS header, AEM_TPM_E_IO when it cannot be read, AEM_TPM_E_INVAL for
+ * removed before returning. Returns 0, AEM_E_FORMAT when device holds
+ * no LUKS header, AEM_E_IO when it cannot be read, AEM_E_INVAL for
  * a bad bank. */
 int aem_luks_header_hash(const char *device, enum aem_bank bank, const char *tmpdir,
 			 uint8_t *out);

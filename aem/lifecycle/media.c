@@ -24,10 +24,10 @@ int aem_media_parse_ext4(const uint8_t *buf, size_t len, struct aem_ext4_id *id)
 {
 	/* One length check covers every fixed-offset field read below. */
 	if (!buf || !id || len < SB_OFF + SB_NEED)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	const uint8_t *sb = buf + SB_OFF;
 	if ((unsigned)(sb[SB_MAGIC_OFF] | sb[SB_MAGIC_OFF + 1] << 8) != EXT_MAGIC)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	memcpy(id->uuid, sb + SB_UUID_OFF, 16);
 	memcpy(id->label, sb + SB_LABEL_OFF, 16);
 	id->label[16] = '\0';
@@ -68,7 +68,7 @@ static int read_id(const char *path, struct aem_ext4_id *id)
 	ssize_t n;
 
 	if (fd < 0)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	n = pread(fd, buf, sizeof(buf), 0);
 	close(fd);
 	return aem_media_parse_ext4(buf, n > 0 ? (size_t)n : 0, id);
@@ -83,11 +83,11 @@ int aem_media_find(const char *sysdir, const char *devdir, const char *uuid, cha
 	DIR *d;
 
 	if (!sysdir || !devdir || !uuid || !path || !id || !count || strlen(uuid) != 36)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	*count = 0;
 	snprintf(dir, sizeof(dir), "%s/class/block", sysdir);
 	if (!(d = opendir(dir)))
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	while ((e = readdir(d))) {
 		if (skip_name(e->d_name))
 			continue;
@@ -109,9 +109,9 @@ int aem_media_usb_parse(const char *s, struct aem_usb_id *id)
 	int used = 0;
 
 	if (!s || !id || sscanf(s, "%4x:%4x:%n", &v, &p, &used) != 2 || used != 10)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (!s[used] || strlen(s + used) >= sizeof(id->serial))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	id->vendor = (uint16_t)v;
 	id->product = (uint16_t)p;
 	snprintf(id->serial, sizeof(id->serial), "%s", s + used);
@@ -139,11 +139,11 @@ static int usb_location(const char *sysdir, const char *name, unsigned *bus, uns
 
 	snprintf(p, sizeof(p), "%s/class/block/%s", sysdir, name);
 	if (!realpath(p, real))
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	for (char *slash; (slash = strrchr(real, '/')) && slash > real; *slash = '\0')
 		if (!read_uint(real, "busnum", bus) && !read_uint(real, "devnum", addr))
 			return 0;
-	return AEM_TPM_E_UNSUPPORTED;
+	return AEM_E_UNSUPPORTED;
 }
 
 static int usb_describe(libusb_device *dev, struct aem_usb_id *id)
@@ -153,7 +153,7 @@ static int usb_describe(libusb_device *dev, struct aem_usb_id *id)
 	int n;
 
 	if (libusb_get_device_descriptor(dev, &dd) || libusb_open(dev, &h))
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	id->vendor = dd.idVendor;
 	id->product = dd.idProduct;
 	id->serial[0] = '\0';
@@ -162,7 +162,7 @@ static int usb_describe(libusb_device *dev, struct aem_usb_id *id)
 				       (int)sizeof(id->serial) - 1) : 0;
 	libusb_close(h);
 	if (n < 0)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	id->serial[n] = '\0';
 	return 0;
 }
@@ -178,8 +178,8 @@ int aem_media_usb_id(const char *sysdir, const char *name, struct aem_usb_id *id
 	if (err)
 		return err;
 	if (libusb_init(&ctx))
-		return AEM_TPM_E_IO;
-	err = AEM_TPM_E_IO;
+		return AEM_E_IO;
+	err = AEM_E_IO;
 	n = libusb_get_device_list(ctx, &list);
 	for (ssize_t i = 0; i < n; i++)
 		if (libusb_get_bus_number(list[i]) == bus && libusb_get_device_address(list[i]) == addr) {

@@ -17,7 +17,7 @@ struct aem_ext4_id {
 };
 
 /* Parse the start of a device (the superblock is at byte 1024..2047).
- * 0, or AEM_TPM_E_FORMAT when buf is short or holds no ext2/3/4 superblock. */
+ * 0, or AEM_E_FORMAT when buf is short or holds no ext2/3/4 superblock. */
 int aem_media_parse_ext4(const uint8_t *buf, size_t len, struct aem_ext4_id *id);
 /* The canonical lower-case UUID string (36 chars + NUL) into out. */
 char *aem_media_uuid_str(const uint8_t uuid[16], char out[37]);
@@ -28,8 +28,8 @@ int aem_media_label_ok(const char *label);
  * devices listed in sysdir/class/block, opened as devdir/NAME (sysdir "/sys"
  * and devdir "/dev" on a live system). *count gets how many match; the
  * first match's path is written to path and its superblock to id.
- * Returns 0 (also when none match), AEM_TPM_E_INVAL for bad arguments,
- * AEM_TPM_E_IO when sysdir cannot be listed. */
+ * Returns 0 (also when none match), AEM_E_INVAL for bad arguments,
+ * AEM_E_IO when sysdir cannot be listed. */
 int aem_media_find(const char *sysdir, const char *devdir, const char *uuid, char *path,
 		   size_t len, struct aem_ext4_id *id, int *count);
 
@@ -39,11 +39,11 @@ struct aem_usb_id {
 };
 
 /* Parse an enrolled identity "VVVV:PPPP:SERIAL" (hex ids; the serial is the
- * rest, may contain ':'). 0 or AEM_TPM_E_FORMAT. */
+ * rest, may contain ':'). 0 or AEM_E_FORMAT. */
 int aem_media_usb_parse(const char *s, struct aem_usb_id *id);
 /* The USB identity of the device holding block device NAME (e.g. "sdb"),
  * located through sysdir, read from the device descriptors with libusb.
- * AEM_TPM_E_UNSUPPORTED when NAME is not on USB, AEM_TPM_E_IO when libusb
+ * AEM_E_UNSUPPORTED when NAME is not on USB, AEM_E_IO when libusb
  * cannot read it. */
 int aem_media_usb_id(const char *sysdir, const char *name, struct aem_usb_id *id);
 /* True when both identities are the same device kind and serial. */

@@ -1,6 +1,7 @@
 /* Multi-factor unlock (mfa.h): pwbox inside a sealed file, libcryptsetup. */
 #include "mfa.h"
 #include "err.h"
+#include "fileio.h"
 #include "pwbox.h"
 #include "seal.h"
 
@@ -23,9 +24,9 @@ int aem_mfa_create(struct aem_tpm *t, const struct aem_pcr_values *v, const char
 	*out = NULL;
 	*out_len = 0;
 	if (!pw || pw_len == 0)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	if (RAND_priv_bytes(key, AEM_MFA_KEY_LEN) != 1)
-		return AEM_TPM_E_CRYPTO;
+		return AEM_E_CRYPTO;
 	err = aem_pwbox_seal(pw, pw_len, key, AEM_MFA_KEY_LEN, &box, &box_len);
 	if (!err)
 		err = aem_tpm_seal_payload(t, v, pin, pin_len, box, box_len, out, out_len);
@@ -43,7 +44,7 @@ static int open_box(const uint8_t *box, size_t box_len, const char *pw, size_t p
 	int err = aem_pwbox_open(box, box_len, pw, pw_len, pt, sizeof(pt), &n);
 
 	if (!err && n != AEM_MFA_KEY_LEN)
-		err = AEM_TPM_E_FORMAT;
+		err = AEM_E_FORMAT;
 	if (!err)
 		memcpy(key, pt, AEM_MFA_KEY_LEN);
 	explicit_bzero(pt, sizeof(pt));
@@ -60,16 +61,16 @@ int aem_mfa_open(struct aem_tpm *t, const uint8_t *buf, size_t len, const char *
 
 	explicit_bzero(key, AEM_MFA_KEY_LEN);
 	if (!pw || pw_len == 0)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	err = aem_sealed_parse(buf, len, &s);
 	if (err)
 		return err;
 	if (s.ct_len < AEM_PWBOX_OVERHEAD || s.ct_len > AEM_PWBOX_OVERHEAD + AEM_PWBOX_MAX_DATA) {
 		aem_sealed_free(&s);
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	}
 	box = malloc(s.ct_len);
-	err = box ? aem_tpm_unseal_payload(t, &s, pin, pin_len, box, now) : AEM_TPM_E_NOMEM;
+	err = box ? aem_tpm_unseal_payload(t, &s, pin, pin_len, box, now) : AEM_E_NOMEM;
 	if (!err)
 		err = open_box(box, s.ct_len, pw, pw_len, key);
 	if (box)
@@ -111,7 +112,7 @@ int aem_mfa_unenroll(const char *device, int slot)
 		return err;
 	r = crypt_keyslot_destroy(cd, slot);
 	crypt_free(cd);
-	return r < 0 ? AEM_TPM_E_IO : 0;
+	return r < 0 ? AEM_E_IO : 0;
 }
 
 int aem_mfa_write_keyfile(const char *path, const uint8_t key[AEM_MFA_KEY_LEN])
@@ -120,7 +121,7 @@ int aem_mfa_write_keyfile(const char *path, const uint8_t key[AEM_MFA_KEY_LEN])
 	size_t off = 0;
 
 	if (fd < 0)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	while (off < AEM_MFA_KEY_LEN) {
 		ssize_t w = write(fd, key + off, AEM_MFA_KEY_LEN - off);
 
@@ -133,7 +134,7 @@ int aem_mfa_write_keyfile(const char *path, const uint8_t key[AEM_MFA_KEY_LEN])
 	if (off != AEM_MFA_KEY_LEN || fsync(fd)) {
 		close(fd);
 		unlink(path);
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	}
-	return close(fd) ? AEM_TPM_E_IO : 0;
+	return close(fd) ? AEM_E_IO : 0;
 }

@@ -6,7 +6,7 @@
  * and the key unlocks the disk; typing nothing falls back to the normal
  * passphrase prompt. Neither a stolen media (no TPM state), nor the TPM
  * alone (no password), nor a tampered boot (the TPM refuses) yields the key.
- * Functions return 0 or a negative AEM_TPM_E_* (err.h); nothing prints. */
+ * Functions return 0 or a negative error code (err.h); nothing prints. */
 #ifndef AEM_MFA_H
 #define AEM_MFA_H
 
@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "pcr.h"
-#include "sealed.h"
+#include "fileio.h"
 #include "tpm.h"
 
 #define AEM_MFA_KEY_LEN 64
@@ -50,8 +50,8 @@ int aem_mfa_activate(const char *device, const char *name, const uint8_t key[AEM
 int aem_mfa_write_keyfile(const char *path, const uint8_t key[AEM_MFA_KEY_LEN]);
 
 /* Shared by mfa.c and mfa_activate.c: crypt_init + crypt_load of a LUKS2
- * device (AEM_TPM_E_IO / AEM_TPM_E_FORMAT), and libcryptsetup's negative
- * errno as AEM_TPM_E_* (-EPERM, -ENOENT: AEM_TPM_E_AUTH). */
+ * device (AEM_E_IO / AEM_E_FORMAT), and libcryptsetup's negative
+ * errno as an error code (-EPERM, -ENOENT: AEM_TPM_E_AUTH). */
 struct crypt_device;
 int aem_mfa_luks_load(const char *device, struct crypt_device **cd);
 int aem_mfa_luks_err(int r);

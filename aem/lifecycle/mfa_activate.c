@@ -10,11 +10,11 @@
 int aem_mfa_luks_load(const char *device, struct crypt_device **cd)
 {
 	if (crypt_init(cd, device) < 0)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	if (crypt_load(*cd, CRYPT_LUKS2, NULL) < 0) {
 		crypt_free(*cd);
 		*cd = NULL;
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	}
 	return 0;
 }
@@ -24,8 +24,8 @@ int aem_mfa_luks_err(int r)
 	if (r == -EPERM || r == -ENOENT)
 		return AEM_TPM_E_AUTH; /* no keyslot opened with the given passphrase */
 	if (r == -ENOMEM)
-		return AEM_TPM_E_NOMEM;
-	return AEM_TPM_E_IO;
+		return AEM_E_NOMEM;
+	return AEM_E_IO;
 }
 
 int aem_mfa_activate(const char *device, const char *name, const uint8_t key[AEM_MFA_KEY_LEN],

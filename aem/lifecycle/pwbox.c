@@ -25,18 +25,18 @@ int aem_pwbox_parse(const uint8_t *buf, size_t len, struct aem_pwbox *out)
 	aem_rd_init(&r, buf, len);
 	if (!buf || aem_rd_bytes(&r, magic, sizeof(magic)) ||
 	    memcmp(magic, AEM_PWBOX_MAGIC, AEM_PWBOX_MAGIC_SIZE))
-		return AEM_TPM_E_NOT_AEM;
+		return AEM_E_NOT_AEM;
 	if (aem_rd_u8(&r, &version))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (version != AEM_PWBOX_VERSION)
-		return AEM_TPM_E_VERSION;
+		return AEM_E_VERSION;
 	if (aem_rd_u8(&r, &kdf) || aem_rd_u8(&r, &out->log2n) || aem_rd_u8(&r, &out->r) ||
 	    aem_rd_u8(&r, &out->p) || aem_rd_u8(&r, &reserved) || aem_rd_bytes(&r, out->salt, 16) ||
 	    aem_rd_bytes(&r, out->nonce, 12) || aem_rd_bytes(&r, out->tag, 16) || aem_rd_be32(&r, &ct_len))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (kdf != AEM_KDF_SCRYPT || reserved || !aem_pwbox_kdf_ok(out->log2n, out->r, out->p) ||
 	    ct_len == 0 || ct_len > AEM_PWBOX_MAX_DATA || ct_len != aem_rd_left(&r))
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	out->ct = aem_rd_view(&r, ct_len);
 	out->ct_len = ct_len;
 	return 0;
@@ -46,7 +46,7 @@ int aem_pwbox_derive(const char *pw, size_t pw_len, const struct aem_pwbox *b,
 		     uint8_t key[AEM_AEAD_KEY_SIZE])
 {
 	if (!pw || pw_len == 0)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	return aem_pin_stretch_scrypt(pw, pw_len, b->salt, sizeof(b->salt), b->log2n, b->r, b->p,
 				      key, AEM_AEAD_KEY_SIZE);
 }
@@ -63,12 +63,12 @@ int aem_pwbox_open(const uint8_t *buf, size_t len, const char *pw, size_t pw_len
 	if (err)
 		return err;
 	if (b.ct_len > cap)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	err = aem_pwbox_derive(pw, pw_len, &b, key);
 	if (!err)
 		err = aem_aead_decrypt(key, buf, AEM_PWBOX_HEAD, b.ct, b.ct_len, b.nonce, b.tag, pt);
 	explicit_bzero(key, sizeof(key));
-	if (err == AEM_TPM_E_CRYPTO)
+	if (err == AEM_E_CRYPTO)
 		err = AEM_TPM_E_AUTH;
 	if (err) {
 		explicit_bzero(pt, cap);

@@ -37,8 +37,8 @@ struct aem_pwbox {
 	size_t ct_len;
 };
 
-/* Parse buf (never read outside [0, len)). AEM_TPM_E_NOT_AEM without the
- * magic, AEM_TPM_E_VERSION for another version, AEM_TPM_E_FORMAT otherwise. */
+/* Parse buf (never read outside [0, len)). AEM_E_NOT_AEM without the
+ * magic, AEM_E_VERSION for another version, AEM_E_FORMAT otherwise. */
 int aem_pwbox_parse(const uint8_t *buf, size_t len, struct aem_pwbox *out);
 
 /* Encrypt len (1..AEM_PWBOX_MAX_DATA) bytes of pt under pw with the default
@@ -56,7 +56,7 @@ int aem_pwbox_open(const uint8_t *buf, size_t len, const char *pw, size_t pw_len
 		   size_t cap, size_t *pt_len);
 
 /* Shared by pwbox.c and pwbox_seal.c: are the scrypt parameters within the
- * limits above; the AES key for box b from pw (AEM_TPM_E_INVAL for an empty
+ * limits above; the AES key for box b from pw (AEM_E_INVAL for an empty
  * password). */
 int aem_pwbox_kdf_ok(unsigned log2n, unsigned r, unsigned p);
 int aem_pwbox_derive(const char *pw, size_t pw_len, const struct aem_pwbox *b,

@@ -28,12 +28,12 @@ int aem_pwbox_seal_kdf(const char *pw, size_t pw_len, unsigned log2n, unsigned r
 	*out = NULL;
 	*out_len = 0;
 	if (!pt || len == 0 || len > AEM_PWBOX_MAX_DATA || !aem_pwbox_kdf_ok(log2n, r, p))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	if (RAND_bytes(b.salt, sizeof(b.salt)) != 1)
-		return AEM_TPM_E_CRYPTO;
+		return AEM_E_CRYPTO;
 	f = calloc(1, n);
 	if (!f)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	memcpy(f, AEM_PWBOX_MAGIC, AEM_PWBOX_MAGIC_SIZE);
 	f[8] = AEM_PWBOX_VERSION;
 	f[9] = AEM_KDF_SCRYPT;

@@ -2,6 +2,7 @@
 #include "state.h"
 #include "media.h"
 #include "err.h"
+#include "fileio.h"
 #include "sealed.h"
 
 #include <dirent.h>
@@ -31,11 +32,11 @@ int aem_state_path(char *out, size_t len, const char *fmt, ...)
 	int n = snprintf(out, len, "%s/", aem_state_dir());
 
 	if (n < 0 || (size_t)n >= len)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	va_start(ap, fmt);
 	n += vsnprintf(out + n, len - (size_t)n, fmt, ap);
 	va_end(ap);
-	return (size_t)n < len ? 0 : AEM_TPM_E_INVAL;
+	return (size_t)n < len ? 0 : AEM_E_INVAL;
 }
 
 int aem_state_mkdirs(const char *path, unsigned mode)
@@ -44,14 +45,14 @@ int aem_state_mkdirs(const char *path, unsigned mode)
 	size_t n = strlen(path);
 
 	if (n >= sizeof(buf) || !n)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	memcpy(buf, path, n + 1);
 	for (char *p = buf + 1; ; p++) {
 		if (*p == '/' || *p == '\0') {
 			char c = *p;
 			*p = '\0';
 			if (mkdir(buf, (mode_t)mode) && errno != EEXIST)
-				return AEM_TPM_E_IO;
+				return AEM_E_IO;
 			*p = c;
 			if (!c)
 				break;
@@ -77,7 +78,7 @@ bool aem_state_suffix_ok(const char *s)
 static int rec_path(const char *suffix, char *out, size_t len)
 {
 	if (!aem_state_suffix_ok(suffix))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	return aem_state_path(out, len, "media/%s.conf", *suffix ? suffix : "@");
 }
 
@@ -127,13 +128,13 @@ static int rec_parse(char *text, struct aem_media_rec *m)
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char *eq = strchr(l, '=');
 		if (!eq)
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 		*eq = '\0';
 		if (rec_field(m, l, eq + 1))
-			return AEM_TPM_E_FORMAT;
+			return AEM_E_FORMAT;
 	}
 	if (!m->kind || !m->path[0] || strlen(m->tpm_id) != 2 * AEM_TPM_ID_LEN || !m->family)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	return 0;
 }
 
@@ -149,7 +150,7 @@ int aem_state_media_load(const char *suffix, struct aem_media_rec *m)
 	if (!rc) {
 		char *text = malloc(len + 1);
 		if (!text) {
-			rc = AEM_TPM_E_NOMEM;
+			rc = AEM_E_NOMEM;
 		} else {
 			memcpy(text, buf, len);
 			text[len] = '\0';
@@ -159,7 +160,7 @@ int aem_state_media_load(const char *suffix, struct aem_media_rec *m)
 	}
 	aem_buf_free(buf, len);
 	if (!rc && strcmp(m->suffix, suffix))
-		rc = AEM_TPM_E_FORMAT;
+		rc = AEM_E_FORMAT;
 	return rc;
 }
 
@@ -177,7 +178,7 @@ int aem_state_media_save(const struct aem_media_rec *m)
 		     m->suffix, m->kind == AEM_MEDIA_DIR ? "dir" : "device", m->path, m->uuid, m->usb,
 		     m->slot, m->tpm_id, m->family == AEM_FAMILY_TPM12 ? "1.2" : "2.0");
 	if (n < 0 || (size_t)n >= sizeof(text))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	return aem_file_write_atomic(path, (const uint8_t *)text, (size_t)n, 0600);
 }
 
@@ -187,7 +188,7 @@ int aem_state_media_remove(const char *suffix)
 	int rc = rec_path(suffix, path, sizeof(path));
 
 	if (!rc && unlink(path) && errno != ENOENT)
-		rc = AEM_TPM_E_IO;
+		rc = AEM_E_IO;
 	return rc;
 }
 
@@ -219,7 +220,7 @@ static int list_names(const char *sub, const char *ext, char ***out, size_t *n)
 		return rc;
 	d = opendir(dir);
 	if (!d)
-		return errno == ENOENT ? 0 : AEM_TPM_E_IO;
+		return errno == ENOENT ? 0 : AEM_E_IO;
 	while ((de = readdir(d)) != NULL) {
 		size_t l = strlen(de->d_name);
 		char **nv;
@@ -229,7 +230,7 @@ static int list_names(const char *sub, const char *ext, char ***out, size_t *n)
 		nv = realloc(v, (*n + 1) * sizeof(*v));
 		if (!nv || !(nv[*n] = strndup(de->d_name, l - el))) {
 			v = nv ? nv : v;
-			rc = AEM_TPM_E_NOMEM;
+			rc = AEM_E_NOMEM;
 			break;
 		}
 		v = nv;
@@ -283,7 +284,7 @@ static int device_of(const char *uuid, char *out, size_t len)
 
 	if (!d) {
 		errno = ENODEV;
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	}
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.' || !strncmp(e->d_name, "ram", 3) ||
@@ -302,25 +303,25 @@ static int device_of(const char *uuid, char *out, size_t len)
 	if (count == 1)
 		return 0;
 	errno = count > 1 ? EEXIST : ENODEV;
-	return AEM_TPM_E_IO;
+	return AEM_E_IO;
 }
 
 static int mount_of(const char *uuid, char *out, size_t len)
 {
 	char link[128], dev[PATH_MAX], a[AEM_STATE_PATH_MAX], b[AEM_STATE_PATH_MAX];
 	FILE *f;
-	int rc = AEM_TPM_E_IO;
+	int rc = AEM_E_IO;
 
 	snprintf(link, sizeof(link), "/dev/disk/by-uuid/%s", uuid);
 	if (!*uuid) {
 		errno = ENODEV;
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	}
 	if (!realpath(link, dev) && device_of(uuid, dev, sizeof(dev)))
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	f = fopen("/proc/self/mounts", "r");
 	if (!f)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	while (fscanf(f, "%1023s %1023s %*[^\n]", a, b) == 2) {
 		char real[PATH_MAX];
 		if (realpath(a, real) && !strcmp(real, dev) && strlen(b) < len) {
@@ -342,7 +343,7 @@ int aem_state_media_root(const struct aem_media_rec *m, char *out, size_t len)
 
 	if (env && *env && m->kind == AEM_MEDIA_DEVICE) {
 		if (strlen(env) >= len)
-			return AEM_TPM_E_INVAL;
+			return AEM_E_INVAL;
 		strcpy(out, env);
 	} else if (m->kind == AEM_MEDIA_DEVICE) {
 		int rc = mount_of(m->uuid, out, len);
@@ -350,12 +351,12 @@ int aem_state_media_root(const struct aem_media_rec *m, char *out, size_t len)
 			return rc;
 	} else {
 		if (strlen(m->path) >= len)
-			return AEM_TPM_E_INVAL;
+			return AEM_E_INVAL;
 		strcpy(out, m->path);
 	}
 	if (stat(out, &st) || !S_ISDIR(st.st_mode)) {
 		errno = ENODEV;
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	}
 	return 0;
 }
@@ -366,7 +367,7 @@ int aem_state_secret_write(const char *name, const uint8_t *buf, size_t len)
 	int rc;
 
 	if (!aem_bundle_name_ok(name))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	if ((rc = aem_state_path(dir, sizeof(dir), "secrets")) != 0 ||
 	    (rc = aem_state_path(path, sizeof(path), "secrets/%s", name)) != 0)
 		return rc;
@@ -401,7 +402,7 @@ int aem_state_secret_read(const char *name, uint8_t **buf, size_t *len)
 	int rc;
 
 	if (!aem_bundle_name_ok(name))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	rc = aem_state_path(path, sizeof(path), "secrets/%s", name);
 	return rc ? rc : aem_file_read(path, AEM_BUNDLE_MAX_SECRET, buf, len);
 }
@@ -412,9 +413,9 @@ int aem_state_secret_remove(const char *name)
 	int rc;
 
 	if (!aem_bundle_name_ok(name))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	rc = aem_state_path(path, sizeof(path), "secrets/%s", name);
 	if (!rc && unlink(path) && errno != ENOENT)
-		rc = AEM_TPM_E_IO;
+		rc = AEM_E_IO;
 	return rc;
 }

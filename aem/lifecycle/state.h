@@ -7,7 +7,7 @@
  *     aem/<tpm-id>/secret.sealed       the current sealed bundle
  *     aem/<tpm-id>/secret.next.sealed  sealed to the predicted next boot
  *     aem/<tpm-id>/secret.new.sealed   written before NV changes (write-ahead)
- * Functions return 0 or a negative AEM_TPM_E_*; nothing prints. */
+ * Functions return 0 or a negative error code (err.h); nothing prints. */
 #ifndef AEM_STATE_H
 #define AEM_STATE_H
 
@@ -38,7 +38,7 @@ struct aem_media_rec {
 
 /* The state directory (env AEM_STATE_DIR, else the default). Never NULL. */
 const char *aem_state_dir(void);
-/* dir/<fmt...> into out; AEM_TPM_E_INVAL when it does not fit. */
+/* dir/<fmt...> into out; AEM_E_INVAL when it does not fit. */
 int aem_state_path(char *out, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* mkdir -p with the given mode for each created level. */
@@ -55,7 +55,7 @@ void aem_state_free_list(char **v, size_t n);
 
 /* The media's root directory now: the directory itself, env AEM_MEDIA_MOUNT,
  * or where the device is mounted (/proc/self/mounts). AEM_TPM_E_NOTPM is
- * never returned; AEM_TPM_E_IO (errno ENODEV) when the media is not there. */
+ * never returned; AEM_E_IO (errno ENODEV) when the media is not there. */
 int aem_state_media_root(const struct aem_media_rec *m, char *out, size_t len);
 /* root/aem/<tpm-id>/secret[.next|.new].sealed */
 int aem_state_sealed_path(const char *root, const char *tpm_id, enum aem_sealed_which w,

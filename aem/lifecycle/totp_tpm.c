@@ -2,6 +2,7 @@
 #include "totp_tpm.h"
 #include "disp_err.h"
 #include "err.h"
+#include "fileio.h"
 #include "seal.h"
 
 #include <stdlib.h>
@@ -18,7 +19,7 @@ static int alg_to_id(enum aem_disp_otp_alg alg, uint8_t *id)
 			*id = (uint8_t)(i + 1);
 			return 0;
 		}
-	return AEM_TPM_E_INVAL;
+	return AEM_E_INVAL;
 }
 
 static uint32_t get_u32(const uint8_t *p)
@@ -43,14 +44,14 @@ static int check_fields(const struct aem_totp_file *f)
 	if (alg_to_id(f->alg, &id) || f->digits < AEM_DISP_OTP_DIGITS_MIN ||
 	    f->digits > AEM_DISP_OTP_DIGITS_MAX || f->period == 0 ||
 	    f->period > AEM_TOTP_PERIOD_MAX)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (f->kind == AEM_TOTP_TPM2_HMAC)
 		return tpm2 && f->sealed.ct_len == 0 && f->alg != AEM_DISP_OTP_SHA512 ?
-			       0 : AEM_TPM_E_FORMAT;
+			       0 : AEM_E_FORMAT;
 	if (f->kind == AEM_TOTP_SEALED_KEY)
 		return f->sealed.ct_len >= 1 && f->sealed.ct_len <= AEM_DISP_OTP_KEY_MAX ?
-			       0 : AEM_TPM_E_FORMAT;
-	return AEM_TPM_E_FORMAT;
+			       0 : AEM_E_FORMAT;
+	return AEM_E_FORMAT;
 }
 
 int aem_totp_file_parse(const uint8_t *buf, size_t len, struct aem_totp_file *out)
@@ -60,24 +61,24 @@ int aem_totp_file_parse(const uint8_t *buf, size_t len, struct aem_totp_file *ou
 
 	memset(out, 0, sizeof(*out));
 	if (!buf || len < AEM_TOTP_MAGIC_SIZE || memcmp(buf, AEM_TOTP_MAGIC, AEM_TOTP_MAGIC_SIZE))
-		return AEM_TPM_E_NOT_AEM;
+		return AEM_E_NOT_AEM;
 	if (len < AEM_TOTP_MAGIC_SIZE + 1)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	if (buf[8] != AEM_TOTP_VERSION)
-		return AEM_TPM_E_VERSION;
+		return AEM_E_VERSION;
 	if (len < AEM_TOTP_HEAD)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	inner = get_u32(buf + 16);
 	if (buf[10] < 1 || buf[10] > sizeof(alg_ids) / sizeof(alg_ids[0]) ||
 	    inner != len - AEM_TOTP_HEAD)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	out->kind = (enum aem_totp_kind)buf[9];
 	out->alg = alg_ids[buf[10] - 1];
 	out->digits = buf[11];
 	out->period = get_u32(buf + 12);
 	err = aem_sealed_parse(buf + AEM_TOTP_HEAD, inner, &out->sealed);
 	if (err)
-		return err == AEM_TPM_E_NOT_AEM || err == AEM_TPM_E_VERSION ? AEM_TPM_E_FORMAT : err;
+		return err == AEM_E_NOT_AEM || err == AEM_E_VERSION ? AEM_E_FORMAT : err;
 	err = check_fields(out);
 	if (err)
 		aem_totp_file_free(out);
@@ -93,14 +94,14 @@ int aem_totp_file_serialize(const struct aem_totp_file *f, uint8_t **buf, size_t
 	*buf = NULL;
 	*len = 0;
 	if (check_fields(f) || alg_to_id(f->alg, &id))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	err = aem_sealed_serialize(&f->sealed, &inner, &inner_len);
 	if (err)
 		return err;
 	b = malloc(AEM_TOTP_HEAD + inner_len);
 	if (!b) {
 		aem_buf_free(inner, inner_len);
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	}
 	memcpy(b, AEM_TOTP_MAGIC, AEM_TOTP_MAGIC_SIZE);
 	b[8] = AEM_TOTP_VERSION;
@@ -140,7 +141,7 @@ static int create_hmac_object(struct aem_tpm *t, const struct aem_pcr_values *v,
 	if (pin) {
 		f->sealed.flags |= AEM_SEALED_F_PIN;
 		if (pin_len == 0 || RAND_bytes(f->sealed.pin_salt, AEM_SEALED_SALT_SIZE) != 1)
-			err = pin_len ? AEM_TPM_E_CRYPTO : AEM_TPM_E_INVAL;
+			err = pin_len ? AEM_E_CRYPTO : AEM_E_INVAL;
 		if (!err)
 			err = aem_pin_stretch(pin, pin_len, f->sealed.pin_salt, auth);
 	}
@@ -182,7 +183,7 @@ int aem_totp_create(struct aem_tpm *t, const struct aem_pcr_values *v, const cha
 	f.digits = digits;
 	f.period = period;
 	if (!key || key_len == 0 || key_len > AEM_DISP_OTP_KEY_MAX || !aem_disp_otp_mac_len(alg))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	if (aem_tpm_family(t) == AEM_FAMILY_TPM20 && !soft && alg != AEM_DISP_OTP_SHA512)
 		err = create_hmac_object(t, v, pin, pin_len, key, key_len, &f);
 	else
@@ -213,7 +214,7 @@ int aem_totp_open(struct aem_totp *o, struct aem_tpm *t, const struct aem_totp_f
 	}
 	err = aem_tpm_unseal_payload(t, &f->sealed, pin, pin_len, key, NULL);
 	if (!err && aem_disp_softkey_init(&o->soft, key, f->sealed.ct_len))
-		err = AEM_TPM_E_INVAL;
+		err = AEM_E_INVAL;
 	explicit_bzero(key, sizeof(key));
 	return err;
 }
@@ -257,8 +258,8 @@ static int code_at(struct aem_totp *o, int counter_mode, uint64_t value, char *o
 		err = aem_disp_otp_format(code, o->f->digits, out, outsz);
 	code = 0;
 	if (err == AEM_DISP_E_CRYPTO)
-		return o->tpm_err ? o->tpm_err : AEM_TPM_E_CRYPTO;
-	return err ? AEM_TPM_E_INVAL : 0;
+		return o->tpm_err ? o->tpm_err : AEM_E_CRYPTO;
+	return err ? AEM_E_INVAL : 0;
 }
 
 int aem_totp_code(struct aem_totp *o, uint64_t unix_time, char *out, size_t outsz)

@@ -43,9 +43,9 @@ struct aem_totp_file {
 };
 
 /* Parse a TOTP file (never reads outside buf[0..len)); free with
- * aem_totp_file_free. AEM_TPM_E_NOT_AEM / _VERSION / _FORMAT as sealed.h. */
+ * aem_totp_file_free. AEM_E_NOT_AEM / _VERSION / _FORMAT as sealed.h. */
 int aem_totp_file_parse(const uint8_t *buf, size_t len, struct aem_totp_file *out);
-/* Serialize f into a malloc'd buffer; AEM_TPM_E_INVAL when f would not parse. */
+/* Serialize f into a malloc'd buffer; AEM_E_INVAL when f would not parse. */
 int aem_totp_file_serialize(const struct aem_totp_file *f, uint8_t **buf, size_t *len);
 void aem_totp_file_free(struct aem_totp_file *f);
 
@@ -64,7 +64,7 @@ struct aem_totp {
 	uint8_t auth[AEM_KDF_OUT_SIZE];
 	int has_auth;
 	struct aem_disp_softkey soft;
-	int tpm_err;   /* the AEM_TPM_E_* behind the last AEM_DISP_E_CRYPTO */
+	int tpm_err;   /* the error code behind the last AEM_DISP_E_CRYPTO */
 };
 
 /* Prepare o (kind 2: unseal the key now, so a PCR mismatch shows here as

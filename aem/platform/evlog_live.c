@@ -26,8 +26,8 @@ static int read_failed(struct aem_evlog_live *info)
 {
 	info->err_no = errno;
 	if (errno == EPERM || errno == EACCES)
-		return fail(info, AEM_LIVE_DENIED, AEM_TPM_E_IO);
-	return fail(info, AEM_LIVE_UNREADABLE, AEM_TPM_E_IO);
+		return fail(info, AEM_LIVE_DENIED, AEM_E_IO);
+	return fail(info, AEM_LIVE_UNREADABLE, AEM_E_IO);
 }
 
 /* Bytes [addr, addr+len): from the heap copy when they lie inside it (the usual case:
@@ -51,17 +51,17 @@ static int read_public(struct aem_evlog_live *info)
 	if (aem_rt_read_phys(AEM_TXT_PUB_BASE, sizeof(space), space) < 0) {
 		/* a recording without the page: the recorded machine had no TXT */
 		if (errno == ENOENT && aem_rt_replaying())
-			return fail(info, AEM_LIVE_NO_TXT, AEM_TPM_E_UNSUPPORTED);
+			return fail(info, AEM_LIVE_NO_TXT, AEM_E_UNSUPPORTED);
 		return read_failed(info);
 	}
 	if (aem_txt_parse(space, sizeof(space), &regs) || regs.absent ||
 	    !regs.heap_base || !regs.heap_size)
-		return fail(info, AEM_LIVE_NO_TXT, AEM_TPM_E_UNSUPPORTED);
+		return fail(info, AEM_LIVE_NO_TXT, AEM_E_UNSUPPORTED);
 	info->heap_base = regs.heap_base;
 	info->heap_size = regs.heap_size;
 	info->senter_done = regs.sts & AEM_TXT_STS_SENTER_DONE;
 	if (regs.heap_size > AEM_RT_MAX_PHYS || regs.heap_base > UINT64_MAX - regs.heap_size)
-		return fail(info, AEM_LIVE_BAD_HEAP, AEM_TPM_E_FORMAT);
+		return fail(info, AEM_LIVE_BAD_HEAP, AEM_E_FORMAT);
 	return 0;
 }
 
@@ -73,9 +73,9 @@ static int fetch(const uint8_t *heap, struct aem_evlog_live *info,
 	uint8_t *b;
 
 	if (len > LIVE_LOG_MAX || info->nraw >= AEM_EVLOG_MAX_BANKS)
-		return fail(info, AEM_LIVE_BAD_LOG, AEM_TPM_E_FORMAT);
+		return fail(info, AEM_LIVE_BAD_LOG, AEM_E_FORMAT);
 	if (!(b = malloc(len)))
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	if (read_range(heap, info, d->base + d->first, len, b) < 0) {
 		free(b);
 		return read_failed(info);
@@ -99,7 +99,7 @@ static int fetch_tpm12(const uint8_t *heap, struct aem_evlog_live *info,
 	if (read_range(heap, info, d->base, sizeof(hdr), hdr) < 0)
 		return read_failed(info);
 	if (aem_txt_container_span(hdr, sizeof(hdr), d, &empty))
-		return fail(info, AEM_LIVE_BAD_LOG, AEM_TPM_E_FORMAT);
+		return fail(info, AEM_LIVE_BAD_LOG, AEM_E_FORMAT);
 	if (empty)
 		return fail(info, AEM_LIVE_EMPTY, AEM_TPM_E_UNMEASURED);
 	return fetch(heap, info, d);
@@ -136,9 +136,9 @@ static int parse_all(struct aem_evlog *log, struct aem_evlog_live *info)
 			rc = aem_evlog_merge_bank(log, &more);
 		aem_evlog_free(&more);
 	}
-	if (rc == AEM_TPM_E_NOMEM)
+	if (rc == AEM_E_NOMEM)
 		return rc;
-	return rc ? fail(info, AEM_LIVE_BAD_LOG, AEM_TPM_E_FORMAT) : 0;
+	return rc ? fail(info, AEM_LIVE_BAD_LOG, AEM_E_FORMAT) : 0;
 }
 
 static int from_heap(const uint8_t *heap, struct aem_evlog_live *info)
@@ -146,7 +146,7 @@ static int from_heap(const uint8_t *heap, struct aem_evlog_live *info)
 	struct aem_txt_heap h;
 
 	if (aem_txtheap_parse(heap, (size_t)info->heap_size, &h))
-		return fail(info, AEM_LIVE_BAD_HEAP, AEM_TPM_E_FORMAT);
+		return fail(info, AEM_LIVE_BAD_HEAP, AEM_E_FORMAT);
 	info->os_sinit_version = h.os_sinit_version;
 	info->elt_type = h.log_type;
 	if (!h.log_type)
@@ -163,7 +163,7 @@ int aem_evlog_read_live(struct aem_evlog *log, struct aem_evlog_live *info)
 	if ((rc = read_public(info)) != 0)
 		return rc;
 	if (!(heap = malloc((size_t)info->heap_size)))
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	if (aem_rt_read_phys(info->heap_base, (size_t)info->heap_size, heap) < 0)
 		rc = read_failed(info);
 	else

@@ -50,7 +50,7 @@ static int fill(struct stream *s)
 		n = read(s->fd, s->in, IN_CHUNK);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	s->in_len = (size_t)n;
 	s->eof = n == 0;
 	return 0;
@@ -76,10 +76,10 @@ static int check_trailing(struct stream *s, size_t left)
 	int rc;
 
 	if (left)
-		return AEM_TPM_E_UNSUPPORTED;
+		return AEM_E_UNSUPPORTED;
 	if ((rc = fill(s)) != 0)
 		return rc;
-	return s->in_len ? AEM_TPM_E_UNSUPPORTED : 0;
+	return s->in_len ? AEM_E_UNSUPPORTED : 0;
 }
 
 static int pass_gzip(struct stream *s)
@@ -88,7 +88,7 @@ static int pass_gzip(struct stream *s)
 	int zr = Z_OK, rc = 0;
 
 	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	z.next_in = s->in;
 	z.avail_in = (uInt)s->in_len;
 	while (zr != Z_STREAM_END) {
@@ -96,7 +96,7 @@ static int pass_gzip(struct stream *s)
 			if ((rc = fill(s)) != 0)
 				break;
 			if (s->eof) {
-				rc = AEM_TPM_E_FORMAT; /* truncated */
+				rc = AEM_E_FORMAT; /* truncated */
 				break;
 			}
 			z.next_in = s->in;
@@ -106,7 +106,7 @@ static int pass_gzip(struct stream *s)
 		z.avail_out = OUT_CHUNK;
 		zr = inflate(&z, Z_NO_FLUSH);
 		if (zr != Z_OK && zr != Z_STREAM_END) {
-			rc = zr == Z_MEM_ERROR ? AEM_TPM_E_NOMEM : AEM_TPM_E_FORMAT;
+			rc = zr == Z_MEM_ERROR ? AEM_E_NOMEM : AEM_E_FORMAT;
 			break;
 		}
 		if ((rc = s->sink(s->ctx, s->out, OUT_CHUNK - z.avail_out)) != 0)
@@ -125,7 +125,7 @@ static int pass_xz(struct stream *s)
 	int rc = 0;
 
 	if (lzma_stream_decoder(&x, UINT64_MAX, 0) != LZMA_OK)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	x.next_in = s->in;
 	x.avail_in = s->in_len;
 	while (xr != LZMA_STREAM_END) {
@@ -133,7 +133,7 @@ static int pass_xz(struct stream *s)
 			if ((rc = fill(s)) != 0)
 				break;
 			if (s->eof) {
-				rc = AEM_TPM_E_FORMAT;
+				rc = AEM_E_FORMAT;
 				break;
 			}
 			x.next_in = s->in;
@@ -143,7 +143,7 @@ static int pass_xz(struct stream *s)
 		x.avail_out = OUT_CHUNK;
 		xr = lzma_code(&x, LZMA_RUN);
 		if (xr != LZMA_OK && xr != LZMA_STREAM_END) {
-			rc = xr == LZMA_MEM_ERROR ? AEM_TPM_E_NOMEM : AEM_TPM_E_FORMAT;
+			rc = xr == LZMA_MEM_ERROR ? AEM_E_NOMEM : AEM_E_FORMAT;
 			break;
 		}
 		if ((rc = s->sink(s->ctx, s->out, OUT_CHUNK - x.avail_out)) != 0)
@@ -162,11 +162,11 @@ static int stream_file(const char *path, bool unzip, sink_fn sink, void *ctx)
 
 	s.fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (s.fd < 0)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	s.in = malloc(IN_CHUNK);
 	s.out = malloc(OUT_CHUNK);
 	if (!s.in || !s.out) {
-		rc = AEM_TPM_E_NOMEM;
+		rc = AEM_E_NOMEM;
 		goto out;
 	}
 	if ((rc = fill(&s)) != 0)
@@ -174,7 +174,7 @@ static int stream_file(const char *path, bool unzip, sink_fn sink, void *ctx)
 	switch (unzip ? aem_compression_detect(s.in, s.in_len) : AEM_COMP_NONE) {
 	case AEM_COMP_GZIP: rc = pass_gzip(&s); break;
 	case AEM_COMP_XZ: rc = pass_xz(&s); break;
-	case AEM_COMP_LZOP: rc = AEM_TPM_E_UNSUPPORTED; break;
+	case AEM_COMP_LZOP: rc = AEM_E_UNSUPPORTED; break;
 	default: rc = pass_plain(&s); break;
 	}
 out:
@@ -207,7 +207,7 @@ static int hash_sink(void *ctx, const uint8_t *p, size_t n)
 
 	for (unsigned i = 0; i < h->n; i++)
 		if (EVP_DigestUpdate(h->md[i], p, n) != 1)
-			return AEM_TPM_E_CRYPTO;
+			return AEM_E_CRYPTO;
 	h->size += n;
 	return 0;
 }
@@ -218,13 +218,13 @@ static int hash_start(struct hash_ctx *h, const enum aem_bank *banks, unsigned n
 		const EVP_MD *md = bank_md(banks[i]);
 
 		if (!md)
-			return AEM_TPM_E_INVAL;
+			return AEM_E_INVAL;
 		h->md[i] = EVP_MD_CTX_new();
 		if (!h->md[i])
-			return AEM_TPM_E_NOMEM;
+			return AEM_E_NOMEM;
 		h->n = i + 1;
 		if (EVP_DigestInit_ex(h->md[i], md, NULL) != 1)
-			return AEM_TPM_E_CRYPTO;
+			return AEM_E_CRYPTO;
 	}
 	return 0;
 }
@@ -236,7 +236,7 @@ int aem_hashfile(const char *path, bool unzip, const enum aem_bank *banks, unsig
 	int rc;
 
 	if (!path || !banks || !out || n == 0 || n > MAX_BANKS)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	rc = hash_start(&h, banks, n);
 	if (rc == 0)
 		rc = stream_file(path, unzip, hash_sink, &h);
@@ -244,7 +244,7 @@ int aem_hashfile(const char *path, bool unzip, const enum aem_bank *banks, unsig
 		memset(&out[i], 0, sizeof(out[i]));
 		out[i].bank = banks[i];
 		if (rc == 0 && EVP_DigestFinal_ex(h.md[i], out[i].d, NULL) != 1)
-			rc = AEM_TPM_E_CRYPTO;
+			rc = AEM_E_CRYPTO;
 		EVP_MD_CTX_free(h.md[i]);
 	}
 	if (rc == 0 && size)
@@ -262,7 +262,7 @@ static int buf_sink(void *ctx, const uint8_t *p, size_t n)
 	struct buf_ctx *b = ctx;
 
 	if (n > b->max - b->len)
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : OUT_CHUNK;
 		uint8_t *q;
@@ -270,7 +270,7 @@ static int buf_sink(void *ctx, const uint8_t *p, size_t n)
 		while (cap < b->len + n)
 			cap *= 2;
 		if (!(q = realloc(b->p, cap)))
-			return AEM_TPM_E_NOMEM;
+			return AEM_E_NOMEM;
 		b->p = q;
 		b->cap = cap;
 	}
@@ -285,7 +285,7 @@ int aem_readfile(const char *path, bool unzip, size_t max, uint8_t **buf, size_t
 	int rc;
 
 	if (!path || !buf || !len)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	rc = stream_file(path, unzip, buf_sink, &b);
 	if (rc) {
 		free(b.p);
@@ -305,13 +305,13 @@ static int io_head(void *ctx, const struct aem_predict_module *m, uint8_t *buf, 
 	(void)ctx;
 	*len = 0;
 	if (fd < 0)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	do
 		n = read(fd, buf, size);
 	while (n < 0 && errno == EINTR);
 	close(fd);
 	if (n < 0)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	*len = (size_t)n;
 	return 0;
 }

@@ -23,13 +23,13 @@ enum aem_compression aem_compression_detect(const uint8_t *head, size_t len);
 
 /* Hash the (decompressed unless !unzip) content of path with each of banks[0..n) into
  * out[i] (out[i].bank is set). *size, when not NULL, gets the hashed byte count.
- * Returns 0 or AEM_TPM_E_IO (unreadable), AEM_TPM_E_FORMAT (corrupt compressed data),
- * AEM_TPM_E_UNSUPPORTED (lzop, or data after the compressed stream). */
+ * Returns 0 or AEM_E_IO (unreadable), AEM_E_FORMAT (corrupt compressed data),
+ * AEM_E_UNSUPPORTED (lzop, or data after the compressed stream). */
 int aem_hashfile(const char *path, bool unzip, const enum aem_bank *banks, unsigned n,
 		 struct aem_digest *out, uint64_t *size);
 
 /* Read the whole (decompressed unless !unzip) content of path, at most max bytes, into
- * a malloc'd buffer the caller frees. Same errors; AEM_TPM_E_NOMEM above max. */
+ * a malloc'd buffer the caller frees. Same errors; AEM_E_NOMEM above max. */
 int aem_readfile(const char *path, bool unzip, size_t max, uint8_t **buf, size_t *len);
 
 /* Largest tboot image aem_hashfile_tboot reads (decompressed). */

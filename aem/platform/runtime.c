@@ -31,7 +31,7 @@ int aem_rt_set_root(const char *dir)
 	while (n > 1 && dir[n - 1] == '/')
 		n--;
 	if (n >= sizeof(g_root))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	memcpy(g_root, dir, n);
 	g_root[n] = '\0';
 	return 0;
@@ -61,10 +61,10 @@ int aem_rt_record_to(const char *dir)
 		return 0;
 	}
 	if (strlen(dir) >= sizeof(g_rec) - 1 || !*dir)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	strcpy(g_rec, dir);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	return 0;
 }
 
@@ -76,10 +76,10 @@ static int join(const char *base, const char *path, char *out, size_t size)
 	int n;
 
 	if (path[0] != '/' || strstr(path, "/../") || (len >= 3 && !strcmp(path + len - 3, "/..")))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	n = snprintf(out, size, "%s%s", base, path);
 	if (n < 0 || (size_t)n >= size)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	return 0;
 }
 
@@ -149,11 +149,11 @@ int aem_rt_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 		return rc;
 	fd = open(full, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	b = malloc(cap + 1);
 	if (!b) {
 		close(fd);
-		return AEM_TPM_E_NOMEM;
+		return AEM_E_NOMEM;
 	}
 	/* sysfs reports a size of 4096 whatever it holds: read to EOF. */
 	for (;;) {
@@ -165,14 +165,14 @@ int aem_rt_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 			if (cap > max) {
 				free(b);
 				close(fd);
-				return AEM_TPM_E_FORMAT;
+				return AEM_E_FORMAT;
 			}
 			cap *= 2;
 			nb = realloc(b, cap + 1);
 			if (!nb) {
 				free(b);
 				close(fd);
-				return AEM_TPM_E_NOMEM;
+				return AEM_E_NOMEM;
 			}
 			b = nb;
 		}
@@ -185,7 +185,7 @@ int aem_rt_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 			free(b);
 			close(fd);
 			errno = saved;
-			return AEM_TPM_E_IO;
+			return AEM_E_IO;
 		}
 		if (r == 0)
 			break;
@@ -194,7 +194,7 @@ int aem_rt_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 	close(fd);
 	if (n > max) {
 		free(b);
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	}
 	b[n] = '\0';
 	record_file(path, b, n);
@@ -210,7 +210,7 @@ int aem_rt_read_text(const char *path, char *buf, size_t size)
 	int rc;
 
 	if (size == 0)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	rc = aem_rt_read_file(path, 1u << 20, &b, &n);
 	if (rc < 0)
 		return rc;
@@ -282,7 +282,7 @@ int aem_rt_list_dir(const char *path, char ***names, size_t *n)
 		return rc;
 	d = opendir(full);
 	if (!d)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -320,7 +320,7 @@ int aem_rt_list_dir(const char *path, char ***names, size_t *n)
 nomem:
 	closedir(d);
 	aem_rt_free_list(v, k);
-	return AEM_TPM_E_NOMEM;
+	return AEM_E_NOMEM;
 }
 
 /* Replay: the fixture's phys/<hex base>.bin that holds [addr, addr+len). */
@@ -328,11 +328,11 @@ static int replay_phys(uint64_t addr, size_t len, uint8_t *out)
 {
 	char **names;
 	size_t n;
-	int rc = AEM_TPM_E_IO;
+	int rc = AEM_E_IO;
 
 	if (aem_rt_list_dir("/phys", &names, &n) < 0) {
 		errno = ENOENT;
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	}
 	errno = ENOENT;
 	for (size_t i = 0; i < n && rc < 0; i++) {
@@ -373,13 +373,13 @@ static int live_phys(uint64_t addr, size_t len, uint8_t *out)
 	maplen = (maplen + (size_t)pg - 1) & ~((size_t)pg - 1);
 	fd = open("/dev/mem", O_RDONLY | O_SYNC | O_CLOEXEC);
 	if (fd < 0)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	map = mmap(NULL, maplen, PROT_READ, MAP_SHARED, fd, (off_t)start);
 	saved = errno;
 	close(fd);
 	if (map == MAP_FAILED) {
 		errno = saved;
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	}
 	m = (volatile const uint8_t *)map + (addr - start);
 	for (size_t i = 0; i < len;) {
@@ -402,7 +402,7 @@ int aem_rt_read_phys(uint64_t addr, size_t len, uint8_t *out)
 	int rc;
 
 	if (len == 0 || len > AEM_RT_MAX_PHYS || addr > UINT64_MAX - len)
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	rc = aem_rt_replaying() ? replay_phys(addr, len, out) : live_phys(addr, len, out);
 	if (rc == 0 && g_rec[0]) {
 		char path[64];

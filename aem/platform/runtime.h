@@ -10,8 +10,8 @@
  * Recording: aem_rt_record_to(DIR) copies everything read successfully into
  * DIR with the same layout, which is a fixture that replays the same answers.
  *
- * Functions return 0 or a negative AEM_TPM_E_* (tpm-seal/err.h). On
- * AEM_TPM_E_IO errno tells why (ENOENT: absent, EACCES/EPERM: not allowed,
+ * Functions return 0 or a negative error code (err.h). On
+ * AEM_E_IO errno tells why (ENOENT: absent, EACCES/EPERM: not allowed,
  * e.g. not root, kernel lockdown or CONFIG_STRICT_DEVMEM). */
 #ifndef AEM_RUNTIME_H
 #define AEM_RUNTIME_H
@@ -26,7 +26,7 @@
 #define AEM_RT_MAX_PHYS (16u << 20)
 
 /* Replay the machine recorded in dir (NULL or "" or "/": the live system).
- * The string is copied. Returns AEM_TPM_E_INVAL when too long. */
+ * The string is copied. Returns AEM_E_INVAL when too long. */
 int aem_rt_set_root(const char *dir);
 /* The root in use: "" for the live system. Never NULL. */
 const char *aem_rt_root(void);
@@ -38,7 +38,7 @@ int aem_rt_record_to(const char *dir);
 
 /* Read a whole file (up to max bytes, at most AEM_RT_MAX_FILE) into a malloc'd
  * buffer the caller frees; a NUL is appended after *len bytes. A file longer
- * than max is AEM_TPM_E_FORMAT. */
+ * than max is AEM_E_FORMAT. */
 int aem_rt_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
 /* Read a small text file into buf (NUL-terminated, trailing white space cut). */
 int aem_rt_read_text(const char *path, char *buf, size_t size);

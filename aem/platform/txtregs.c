@@ -18,7 +18,7 @@ int aem_txt_parse(const uint8_t *buf, size_t len, struct aem_txt_regs *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (!buf || len < AEM_TXT_E2STS + 8)
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	r->sts = le64_at(buf, AEM_TXT_STS);
 	r->ests = le64_at(buf, AEM_TXT_ESTS);
 	r->errorcode = le64_at(buf, AEM_TXT_ERRORCODE);

@@ -31,7 +31,7 @@ struct aem_txt_regs {
 };
 
 /* Decode a snapshot of the public space starting at its base; len must reach
- * E2STS (0x8f8 bytes). Returns 0 or AEM_TPM_E_FORMAT. */
+ * E2STS (0x8f8 bytes). Returns 0 or AEM_E_FORMAT. */
 int aem_txt_parse(const uint8_t *buf, size_t len, struct aem_txt_regs *r);
 
 /* TXT.STS bits. */

@@ -28,6 +28,7 @@
 #include "boot_secret.h"
 #include "console.h"
 #include "err.h"
+#include "fileio.h"
 #include "lifecycle.h"
 #include "luks.h"
 #include "media.h"
@@ -94,7 +95,7 @@ static int read_args(struct aem_boot_args *a)
 		err = aem_boot_args_parse((const char *)buf, len, a);
 	aem_buf_free(buf, len);
 	if (err)
-		diag("cannot use the kernel command line: %s", aem_tpm_strerror(err));
+		diag("cannot use the kernel command line: %s", aem_strerror(err));
 	return err;
 }
 
@@ -118,7 +119,7 @@ static int find_media(const struct aem_boot_args *a, char *dev, size_t len)
 		}
 		if (time(NULL) - t0 >= (time_t)a->timeout_s) {
 			diag("AEM media %s not found after %u s", a->media_uuid, a->timeout_s);
-			return AEM_TPM_E_IO;
+			return AEM_E_IO;
 		}
 		if (time(NULL) - said >= 5) {
 			printf("Waiting for the AEM media (insert it now)...\n");
@@ -129,11 +130,11 @@ static int find_media(const struct aem_boot_args *a, char *dev, size_t len)
 	}
 	if (count > 1) {
 		diag("refused: %d devices carry the AEM media UUID %s", count, a->media_uuid);
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	}
 	if (!aem_media_label_ok(id.label)) {
 		diag("refused: %s has label '%s', not aem*", dev, id.label);
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	}
 	return 0;
 }
@@ -148,21 +149,21 @@ static int check_usb(const struct aem_boot_args *a, const char *dev)
 		return 0;
 	if (aem_media_usb_parse(a->usb, &want)) {
 		diag("aem.usb= is malformed (want VVVV:PPPP:SERIAL)");
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	}
 	err = aem_media_usb_id(g.sys, name, &have);
-	if (err == AEM_TPM_E_UNSUPPORTED) {
+	if (err == AEM_E_UNSUPPORTED) {
 		diag("refused: %s is not on USB, but aem.usb= names the enrolled stick", dev);
 		return err;
 	}
 	if (err) {
-		diag("cannot read the USB identity of %s: %s", dev, aem_tpm_strerror(err));
+		diag("cannot read the USB identity of %s: %s", dev, aem_strerror(err));
 		return err;
 	}
 	if (!aem_media_usb_equal(&want, &have)) {
 		diag("refused: media is on USB device %04x:%04x serial '%s', not the enrolled one",
 		     have.vendor, have.product, have.serial);
-		return AEM_TPM_E_FORMAT;
+		return AEM_E_FORMAT;
 	}
 	return 0;
 }
@@ -182,7 +183,7 @@ static int mount_media(const char *dev)
 		return 0;
 	diag("cannot mount %s: %s", dev, strerror(errno));
 	rmdir(g.mnt);
-	return AEM_TPM_E_IO;
+	return AEM_E_IO;
 }
 
 /* Everything written (the rotated bundle, NV already done) reaches the
@@ -222,7 +223,7 @@ static int measure_luks(struct aem_tpm *t, enum aem_bank bank, const struct aem_
 		if (!err)
 			err = aem_tpm_pcr_extend(t, bank, 13, d);
 		if (err)
-			diag("LUKS header of %s not measured: %s", a->luks[i], aem_tpm_strerror(err));
+			diag("LUKS header of %s not measured: %s", a->luks[i], aem_strerror(err));
 	}
 	return err;
 }
@@ -236,7 +237,7 @@ static void cap(struct aem_tpm *t, enum aem_bank bank)
 	if (!err)
 		err = aem_tpm_pcr_extend(t, bank, 13, d);
 	if (err)
-		diag("cap of PCR 13 failed: %s", aem_tpm_strerror(err));
+		diag("cap of PCR 13 failed: %s", aem_strerror(err));
 }
 
 /* c: the lifecycle's boot half on the mounted media; sec filled on success. */
@@ -251,7 +252,7 @@ static int unseal(struct aem_tpm *t)
 	if (!err)
 		err = aem_lc_boot_unseal(&lc, g.mnt, &b);
 	if (err) {
-		diag("no secret: %s", lc.why[0] ? lc.why : aem_tpm_strerror(err));
+		diag("no secret: %s", lc.why[0] ? lc.why : aem_strerror(err));
 		explicit_bzero(&lc, sizeof(lc));
 		return err;
 	}
@@ -322,7 +323,7 @@ static void unlock_disks(const struct aem_boot_args *a)
 	int rc = a->nluks ? aem_boot_mfa_key(0, 1, sec.box, sec.box_len, sec.luks_key) : 1;
 
 	if (rc)
-		diag("multi-factor unlock not used: %s", rc < 0 ? aem_tpm_strerror(rc) : a->nluks ?
+		diag("multi-factor unlock not used: %s", rc < 0 ? aem_strerror(rc) : a->nluks ?
 		     "no password, or three wrong ones" : "no rd.luks.uuid= device");
 	for (int i = 0; !rc && i < a->nluks; i++) {
 		snprintf(dev, sizeof(dev), "%s/disk/by-uuid/%s", g.dev, a->luks[i]);
@@ -330,7 +331,7 @@ static void unlock_disks(const struct aem_boot_args *a)
 		err = aem_mfa_activate(dev, name, sec.luks_key, &slot);
 		opened += !err;
 		diag("%s: %s", name, !err ? "opened with the AEM key" : err == AEM_TPM_E_AUTH ?
-		     "the AEM key opens no keyslot" : aem_tpm_strerror(err));
+		     "the AEM key opens no keyslot" : aem_strerror(err));
 	}
 	if (!rc)
 		aem_disp_console_puts(1, opened ? "Disk unlocked with the AEM key.\n" :
@@ -363,7 +364,7 @@ int main(int argc, char **argv)
 	media_err = args_err ? args_err : stage_media(&a);
 	err = open_tpm(&a, &t);
 	if (err)
-		diag("no TPM: %s", aem_tpm_strerror(err));
+		diag("no TPM: %s", aem_strerror(err));
 	else
 		err = tpm_stages(t, &a, media_err);
 	aem_tpm_close(t);

@@ -62,7 +62,7 @@ int aem_boot_mfa_key(int in_fd, int out_fd, const uint8_t *box, size_t box_len,
 		rc = aem_pwbox_open(box, box_len, pw, n, key, AEM_MFA_KEY_LEN, &got);
 		explicit_bzero(pw, sizeof(pw));
 		if (!rc && got != AEM_MFA_KEY_LEN)
-			rc = AEM_TPM_E_FORMAT;
+			rc = AEM_E_FORMAT;
 		if (rc == AEM_TPM_E_AUTH)
 			aem_disp_console_puts(out_fd, "Wrong password.\n");
 	}

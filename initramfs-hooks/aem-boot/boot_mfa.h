@@ -15,7 +15,7 @@
  * without echo when in_fd is a terminal; a wrong one is said on screen and
  * asked again, up to AEM_BOOT_MFA_TRIES times. 0 with key filled; 1 when
  * skipped (empty input, end of input) or after the last wrong try; else the
- * AEM_TPM_E_* of the box. The password is wiped on every path, key on every
+ * error code (err.h) of the box. The password is wiped on every path, key on every
  * path but success (the caller wipes it then). */
 int aem_boot_mfa_key(int in_fd, int out_fd, const uint8_t *box, size_t box_len,
 		     uint8_t key[AEM_MFA_KEY_LEN]);

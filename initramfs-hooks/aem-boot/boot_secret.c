@@ -62,12 +62,12 @@ int aem_boot_secret_take(const struct aem_bundle *b, struct aem_boot_secret *s, 
 	if (t && (aem_disp_totp_item_parse(t->data, t->len, &it) ||
 		  aem_disp_softkey_init(&s->key, it.key, it.key_len)))
 		return *why = "the totp item is malformed (aem totp init, then aem reseal)",
-		       AEM_TPM_E_FORMAT;
+		       AEM_E_FORMAT;
 	if (t)
 		s->has_totp = true, s->alg = it.alg, s->digits = it.digits, s->period = it.period;
 	if (k && (k->len != AEM_BOOT_BOX_LEN || aem_pwbox_parse(k->data, k->len, &box)))
 		return *why = "the luks-key item is not the password box of a 64-byte key",
-		       AEM_TPM_E_FORMAT;
+		       AEM_E_FORMAT;
 	if (k)
 		memcpy(s->box, k->data, k->len), s->box_len = k->len;
 	return 0;

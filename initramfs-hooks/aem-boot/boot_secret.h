@@ -31,7 +31,7 @@ struct aem_boot_secret {
 };
 
 /* Fill s (overwritten; lock it in memory first) from the bundle. The one
- * text item as it is, several as "name: value" lines. AEM_TPM_E_FORMAT with
+ * text item as it is, several as "name: value" lines. AEM_E_FORMAT with
  * *why set when the totp or luks-key item is malformed: show nothing then. */
 int aem_boot_secret_take(const struct aem_bundle *b, struct aem_boot_secret *s, const char **why);
 /* Show s with title and wait for Enter on in_fd: the text frame, or the

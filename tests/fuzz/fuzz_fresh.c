@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "err.h"
+#include "fileio.h"
 #include "fresh.h"
 #include "sealed.h"
 

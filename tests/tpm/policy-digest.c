@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "err.h"
+#include "fileio.h"
 #include "policy.h"
-#include "sealed.h"
 #include "values.h"
 
 static int step_pcr(uint8_t pol[AEM_POLICY_SIZE], const char *bank_s, const char *list, const char *file)
@@ -35,7 +35,7 @@ static int step_pcr(uint8_t pol[AEM_POLICY_SIZE], const char *bank_s, const char
 	if (!rc)
 		rc = aem_policy_pcr(pol, &v);
 	if (rc)
-		fprintf(stderr, "policy-digest: %s: %s\n", file, aem_tpm_strerror(rc));
+		fprintf(stderr, "policy-digest: %s: %s\n", file, aem_strerror(rc));
 	return rc ? 1 : 0;
 }
 

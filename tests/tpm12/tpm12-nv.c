@@ -17,7 +17,7 @@ static int do_write(struct aem_tpm *t, uint32_t index, const char *path)
 	FILE *f = fopen(path, "rb");
 
 	if (!f)
-		return AEM_TPM_E_IO;
+		return AEM_E_IO;
 	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
 	return aem_tpm_nv_write(t, index, buf, n);
@@ -29,10 +29,10 @@ static int do_read(struct aem_tpm *t, uint32_t index, size_t size)
 	int err;
 
 	if (size > sizeof(buf))
-		return AEM_TPM_E_INVAL;
+		return AEM_E_INVAL;
 	err = aem_tpm_nv_read(t, index, buf, size);
 	if (!err && fwrite(buf, 1, size, stdout) != size)
-		err = AEM_TPM_E_IO;
+		err = AEM_E_IO;
 	return err;
 }
 
@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 		err = !strcmp(argv[1], "write") ? do_write(t, index, argv[3])
 						: do_read(t, index, (size_t)strtoul(argv[3], NULL, 0));
 	if (err)
-		fprintf(stderr, "tpm12-nv: %s%s%s\n", aem_tpm_strerror(err), t ? ": " : "",
+		fprintf(stderr, "tpm12-nv: %s%s%s\n", aem_strerror(err), t ? ": " : "",
 			t ? aem_tpm_last_detail(t) : "");
 	aem_tpm_close(t);
 	return err ? 1 : 0;

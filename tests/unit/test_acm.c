@@ -95,27 +95,27 @@ static void test_malformed(void **state)
 	size_t n = build();
 
 	(void)state;
-	assert_int_equal(aem_acm_parse(acm, n - 4, &a), AEM_TPM_E_FORMAT);  /* shorter than size */
-	assert_int_equal(aem_acm_parse(acm, 100, &a), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_acm_parse(NULL, 0, &a), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_acm_parse(acm, n - 4, &a), AEM_E_FORMAT);  /* shorter than size */
+	assert_int_equal(aem_acm_parse(acm, 100, &a), AEM_E_FORMAT);
+	assert_int_equal(aem_acm_parse(NULL, 0, &a), AEM_E_FORMAT);
 	build(); put(16, 0x1022, 4);
-	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_TPM_E_FORMAT);    /* vendor */
+	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_E_FORMAT);    /* vendor */
 	build(); put(0, 1, 2);
-	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_TPM_E_FORMAT);    /* module type */
+	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_E_FORMAT);    /* module type */
 	build(); acm[INFO + 3] ^= 1;
-	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_TPM_E_FORMAT);    /* UUID */
+	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_E_FORMAT);    /* UUID */
 	build(); put(INFO + 17, 2, 1);
-	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_TPM_E_FORMAT);    /* info version < 3 */
+	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_E_FORMAT);    /* info version < 3 */
 	build(); put(LIST, 0x10000000, 4);
-	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_TPM_E_FORMAT);    /* count past the end */
+	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_E_FORMAT);    /* count past the end */
 	build(); put(LIST, 3, 4);
-	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_TPM_E_FORMAT);    /* one entry too many */
+	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_E_FORMAT);    /* one entry too many */
 	build(); put(INFO + 20, 0xfffffffe, 4);
-	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_TPM_E_FORMAT);    /* list offset */
+	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_E_FORMAT);    /* list offset */
 	build(); put(124, 0xfffffff0, 4);
-	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_TPM_E_FORMAT);    /* scratch overflow */
+	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_E_FORMAT);    /* scratch overflow */
 	build(); put(24, 10, 4);
-	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_TPM_E_FORMAT);    /* size below header */
+	assert_int_equal(aem_acm_parse(acm, n, &a), AEM_E_FORMAT);    /* size below header */
 	build(); put(INFO + 16, 0, 1);
 	assert_int_equal(aem_acm_parse(acm, n, &a), 0);
 	assert_false(aem_acm_is_sinit(&a));                                /* a BIOS ACM */

@@ -94,21 +94,21 @@ static void test_malformed(void **state)
 	size_t n = dmar();
 
 	(void)state;
-	assert_int_equal(aem_acpi_iommu_parse(t, n - 1, &d), AEM_TPM_E_FORMAT); /* length > buffer */
-	assert_int_equal(aem_acpi_iommu_parse(t, 40, &d), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_acpi_iommu_parse(NULL, 0, &d), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_acpi_iommu_parse(t, n - 1, &d), AEM_E_FORMAT); /* length > buffer */
+	assert_int_equal(aem_acpi_iommu_parse(t, 40, &d), AEM_E_FORMAT);
+	assert_int_equal(aem_acpi_iommu_parse(NULL, 0, &d), AEM_E_FORMAT);
 	dmar(); memcpy(t, "APIC", 4);
-	assert_int_equal(aem_acpi_iommu_parse(t, n, &d), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_acpi_iommu_parse(t, n, &d), AEM_E_FORMAT);
 	dmar(); put(66, 200, 2);                      /* RMRR overruns the table */
-	assert_int_equal(aem_acpi_iommu_parse(t, n, &d), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_acpi_iommu_parse(t, n, &d), AEM_E_FORMAT);
 	dmar(); put(50, 0, 2);                        /* zero-length structure: no progress */
-	assert_int_equal(aem_acpi_iommu_parse(t, n, &d), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_acpi_iommu_parse(t, n, &d), AEM_E_FORMAT);
 	dmar(); put(48, 1, 2);                        /* DRHD turned RMRR: no remapping unit */
-	assert_int_equal(aem_acpi_iommu_parse(t, n, &d), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_acpi_iommu_parse(t, n, &d), AEM_E_FORMAT);
 	dmar(); put(4, 20, 4);                        /* length below the fixed part */
-	assert_int_equal(aem_acpi_iommu_parse(t, n, &d), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_acpi_iommu_parse(t, n, &d), AEM_E_FORMAT);
 	dmar(); seal(50);                             /* a 2-byte tail cannot hold a header */
-	assert_int_equal(aem_acpi_iommu_parse(t, 50, &d), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_acpi_iommu_parse(t, 50, &d), AEM_E_FORMAT);
 }
 
 int main(void)

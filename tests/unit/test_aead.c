@@ -99,7 +99,7 @@ static void test_round_trip_random_nonce(void **state)
 }
 
 /* Flip every bit of ciphertext, tag, nonce, AAD and key in turn: each must
- * be refused with AEM_TPM_E_CRYPTO and leave no plaintext behind. */
+ * be refused with AEM_E_CRYPTO and leave no plaintext behind. */
 static void expect_refused(const uint8_t *key, const uint8_t *aad, const uint8_t *ct, size_t len,
 			   const uint8_t *nonce, const uint8_t *tag)
 {
@@ -107,7 +107,7 @@ static void expect_refused(const uint8_t *key, const uint8_t *aad, const uint8_t
 
 	memset(pt, 0x5a, sizeof(pt));
 	assert_int_equal(aem_aead_decrypt(key, aad, sizeof(aad1), ct, len, nonce, tag, pt),
-			 AEM_TPM_E_CRYPTO);
+			 AEM_E_CRYPTO);
 	assert_true(aem_all_bytes(pt, len, 0));
 }
 
@@ -139,7 +139,7 @@ static void test_tamper(void **state)
 	expect_refused(key, aad, ct, len - 1, nonce, tag);
 	{
 		uint8_t pt[sizeof(msg1)];
-		assert_int_equal(aem_aead_decrypt(key, NULL, 0, ct, len, nonce, tag, pt), AEM_TPM_E_CRYPTO);
+		assert_int_equal(aem_aead_decrypt(key, NULL, 0, ct, len, nonce, tag, pt), AEM_E_CRYPTO);
 	}
 	/* Untouched, it still opens. */
 	{
@@ -174,17 +174,17 @@ static void test_bad_args(void **state)
 	uint8_t nonce[12], tag[16], b[4] = { 0 };
 
 	(void)state;
-	assert_int_equal(aem_aead_encrypt(NULL, NULL, 0, b, 4, b, nonce, tag), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_aead_encrypt(key1, NULL, 3, b, 4, b, nonce, tag), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_aead_encrypt(key1, NULL, 0, NULL, 4, b, nonce, tag), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_aead_encrypt(key1, NULL, 0, b, 4, b, NULL, tag), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_aead_decrypt(key1, NULL, 0, b, 4, nonce, NULL, b), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_aead_encrypt(NULL, NULL, 0, b, 4, b, nonce, tag), AEM_E_INVAL);
+	assert_int_equal(aem_aead_encrypt(key1, NULL, 3, b, 4, b, nonce, tag), AEM_E_INVAL);
+	assert_int_equal(aem_aead_encrypt(key1, NULL, 0, NULL, 4, b, nonce, tag), AEM_E_INVAL);
+	assert_int_equal(aem_aead_encrypt(key1, NULL, 0, b, 4, b, NULL, tag), AEM_E_INVAL);
+	assert_int_equal(aem_aead_decrypt(key1, NULL, 0, b, 4, nonce, NULL, b), AEM_E_INVAL);
 	/* Empty payload: only the tag protects the AAD. */
 	assert_int_equal(aem_aead_encrypt(key1, aad1, sizeof(aad1), NULL, 0, NULL, nonce, tag), 0);
 	assert_int_equal(aem_aead_decrypt(key1, aad1, sizeof(aad1), NULL, 0, nonce, tag, NULL), 0);
 	tag[0] ^= 1;
 	assert_int_equal(aem_aead_decrypt(key1, aad1, sizeof(aad1), NULL, 0, nonce, tag, NULL),
-			 AEM_TPM_E_CRYPTO);
+			 AEM_E_CRYPTO);
 }
 
 /* PIN stretching. Oracles: RFC 7914 section 12 (scrypt test vector 2) and
@@ -235,11 +235,11 @@ static void test_kdf_bad_args(void **state)
 	uint8_t salt[16] = { 0 }, out[32];
 
 	(void)state;
-	assert_int_equal(aem_pin_stretch(NULL, 3, salt, out), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_pin_stretch("1", 1, NULL, out), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_pin_stretch_scrypt("1", 1, salt, 16, 0, 8, 1, out, 32), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_pin_stretch_scrypt("1", 1, salt, 16, 15, 0, 1, out, 32), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_pin_stretch_scrypt("1", 1, salt, 16, 15, 8, 1, out, 0), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_pin_stretch(NULL, 3, salt, out), AEM_E_INVAL);
+	assert_int_equal(aem_pin_stretch("1", 1, NULL, out), AEM_E_INVAL);
+	assert_int_equal(aem_pin_stretch_scrypt("1", 1, salt, 16, 0, 8, 1, out, 32), AEM_E_INVAL);
+	assert_int_equal(aem_pin_stretch_scrypt("1", 1, salt, 16, 15, 0, 1, out, 32), AEM_E_INVAL);
+	assert_int_equal(aem_pin_stretch_scrypt("1", 1, salt, 16, 15, 8, 1, out, 0), AEM_E_INVAL);
 }
 
 int main(void)

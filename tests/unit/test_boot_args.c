@@ -60,18 +60,18 @@ static void test_rejects(void **state)
 	char many[2048] = "";
 
 	(void)state;
-	assert_int_equal(parse("aem.uuid=1234", &a), AEM_TPM_E_FORMAT);
-	assert_int_equal(parse("aem.uuid=95ae3d62x72a9-4616-a294-eb605c4ff92c", &a), AEM_TPM_E_FORMAT);
+	assert_int_equal(parse("aem.uuid=1234", &a), AEM_E_FORMAT);
+	assert_int_equal(parse("aem.uuid=95ae3d62x72a9-4616-a294-eb605c4ff92c", &a), AEM_E_FORMAT);
 	assert_int_equal(parse("rd.luks.uuid=luks-zzzzzzzz-72a9-4616-a294-eb605c4ff92c", &a),
-			 AEM_TPM_E_FORMAT);
-	assert_int_equal(parse("aem.timeout=0", &a), AEM_TPM_E_FORMAT);
-	assert_int_equal(parse("aem.timeout=9999", &a), AEM_TPM_E_FORMAT);
-	assert_int_equal(parse("aem.timeout=5s", &a), AEM_TPM_E_FORMAT);
-	assert_int_equal(parse("aem.timeout=", &a), AEM_TPM_E_FORMAT);
+			 AEM_E_FORMAT);
+	assert_int_equal(parse("aem.timeout=0", &a), AEM_E_FORMAT);
+	assert_int_equal(parse("aem.timeout=9999", &a), AEM_E_FORMAT);
+	assert_int_equal(parse("aem.timeout=5s", &a), AEM_E_FORMAT);
+	assert_int_equal(parse("aem.timeout=", &a), AEM_E_FORMAT);
 	for (int i = 0; i <= AEM_BOOT_MAX_LUKS; i++)
 		strcat(many, "rd.luks.uuid=" U1 " ");
-	assert_int_equal(parse(many, &a), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_boot_args_parse(NULL, 0, &a), AEM_TPM_E_INVAL);
+	assert_int_equal(parse(many, &a), AEM_E_FORMAT);
+	assert_int_equal(aem_boot_args_parse(NULL, 0, &a), AEM_E_INVAL);
 }
 
 int main(void)

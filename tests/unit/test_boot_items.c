@@ -14,6 +14,7 @@
 #include "config.h"
 #include "disp_err.h"
 #include "err.h"
+#include "fileio.h"
 #include "pwbox.h"
 #include "totp_item.h"
 
@@ -200,11 +201,11 @@ static void test_take_all(void **state)
 
 	/* a box that does not hold 64 bytes, or is no box: nothing is shown */
 	b.item[0].len = real_len - 1;
-	assert_int_equal(aem_boot_secret_take(&b, &sec, &why), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_boot_secret_take(&b, &sec, &why), AEM_E_FORMAT);
 	assert_non_null(strstr(why, "luks-key"));
 	b.item[0].data = box;
 	b.item[0].len = sizeof(box);
-	assert_int_equal(aem_boot_secret_take(&b, &sec, &why), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_boot_secret_take(&b, &sec, &why), AEM_E_FORMAT);
 	aem_buf_free(real, real_len);
 	aem_boot_secret_wipe(&sec);
 }
@@ -216,7 +217,7 @@ static void test_take_bad_totp(void **state)
 
 	(void)state;
 	add(&b, "totp", item_sha256, 16);
-	assert_int_equal(aem_boot_secret_take(&b, &sec, &why), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_boot_secret_take(&b, &sec, &why), AEM_E_FORMAT);
 	assert_non_null(strstr(why, "totp"));
 	assert_false(sec.has_totp);
 	aem_boot_secret_wipe(&sec);

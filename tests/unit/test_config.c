@@ -61,7 +61,7 @@ static void expect_bad_n(const char *text, size_t len, const char *msg)
 	char err[128] = "";
 
 	aem_config_defaults(&c);
-	assert_int_equal(aem_config_parse(text, len, &c, err, sizeof(err)), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_config_parse(text, len, &c, err, sizeof(err)), AEM_E_FORMAT);
 	assert_non_null(strstr(err, msg));
 }
 

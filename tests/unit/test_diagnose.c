@@ -174,7 +174,7 @@ static void test_bad_json(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(aem_diag_from_json(bad[i], strlen(bad[i]), &b), AEM_TPM_E_FORMAT);
+		assert_int_equal(aem_diag_from_json(bad[i], strlen(bad[i]), &b), AEM_E_FORMAT);
 		aem_diag_free(&b);
 	}
 	/* events named by type only (TBOOT): policy entries then modules, by digests */

@@ -159,20 +159,20 @@ static void test_runtime_replay(void **state)
 	assert_int_equal(out[0], 16);
 	assert_int_equal(out[15], 31);
 	assert_int_equal(aem_rt_read_phys(0xfed30030, 16, out), 0);          /* ends at the file's end */
-	assert_int_equal(aem_rt_read_phys(0xfed30031, 16, out), AEM_TPM_E_IO); /* one past */
-	assert_int_equal(aem_rt_read_phys(0xfed2ffff, 2, out), AEM_TPM_E_IO);
-	assert_int_equal(aem_rt_read_phys(0, 0, out), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_rt_read_phys(0xfed30031, 16, out), AEM_E_IO); /* one past */
+	assert_int_equal(aem_rt_read_phys(0xfed2ffff, 2, out), AEM_E_IO);
+	assert_int_equal(aem_rt_read_phys(0, 0, out), AEM_E_INVAL);
 	assert_int_equal(aem_rt_read_text("/proc/b", text, sizeof(text)), 0);
 	assert_string_equal(text, "two");
-	assert_int_equal(aem_rt_read_file("/proc/a", 2, &buf, &len), AEM_TPM_E_FORMAT); /* over max */
+	assert_int_equal(aem_rt_read_file("/proc/a", 2, &buf, &len), AEM_E_FORMAT); /* over max */
 	assert_int_equal(aem_rt_read_file("/proc/a", 0, &buf, &len), 0);
 	assert_int_equal(len, 3);
 	free(buf);
 	errno = 0;
-	assert_int_equal(aem_rt_read_file("/proc/none", 0, &buf, &len), AEM_TPM_E_IO);
+	assert_int_equal(aem_rt_read_file("/proc/none", 0, &buf, &len), AEM_E_IO);
 	assert_int_equal(errno, ENOENT);
-	assert_int_equal(aem_rt_read_file("/proc/../../etc/passwd", 0, &buf, &len), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_rt_read_file("proc/a", 0, &buf, &len), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_rt_read_file("/proc/../../etc/passwd", 0, &buf, &len), AEM_E_INVAL);
+	assert_int_equal(aem_rt_read_file("proc/a", 0, &buf, &len), AEM_E_INVAL);
 	assert_int_equal(aem_rt_list_dir("/proc", &names, &n), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(names[0], "a");

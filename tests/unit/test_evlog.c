@@ -175,7 +175,7 @@ static void expect_fail(const uint8_t *buf, size_t len)
 {
 	struct aem_evlog log = { 0 };
 
-	assert_int_equal(aem_evlog_parse(buf, len, &log), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_evlog_parse(buf, len, &log), AEM_E_FORMAT);
 	aem_evlog_free(&log);
 }
 

@@ -12,6 +12,7 @@
 
 #include "fresh.h"
 #include "err.h"
+#include "fileio.h"
 #include "pcr.h"
 
 /* sha256sum of 32 zero bytes */
@@ -68,11 +69,11 @@ static void test_rotate(void **state)
 	assert_int_equal(aem_fresh_match(&s, t2), AEM_FRESH_NONE);
 	assert_int_equal(aem_fresh_match(&s, t1), AEM_FRESH_CUR);
 	assert_int_equal(aem_fresh_match(&s, t3), AEM_FRESH_NEXT);
-	assert_int_equal(aem_fresh_rotate(&s, AEM_FRESH_NONE, t2), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_fresh_rotate(&s, AEM_FRESH_NONE, t2), AEM_E_INVAL);
 	aem_fresh_revoke(&s);
 	assert_int_equal(aem_fresh_match(&s, t1), AEM_FRESH_NONE);
 	assert_int_equal(aem_fresh_match(&s, t3), AEM_FRESH_NONE);
-	assert_int_equal(aem_fresh_rotate(&s, AEM_FRESH_CUR, t2), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_fresh_rotate(&s, AEM_FRESH_CUR, t2), AEM_E_INVAL);
 }
 
 static void test_slot_malformed(void **state)
@@ -84,15 +85,15 @@ static void test_slot_malformed(void **state)
 	memcpy(b, "AEMF\x01\x01", 6);
 	assert_int_equal(aem_fresh_slot_parse(b, sizeof(b), &s), 0);
 	assert_true(s.revoked);
-	assert_int_equal(aem_fresh_slot_parse(b, sizeof(b) - 1, &s), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_fresh_slot_parse(b, sizeof(b) - 1, &s), AEM_E_FORMAT);
 	b[5] = 0x08; /* unknown flag */
-	assert_int_equal(aem_fresh_slot_parse(b, sizeof(b), &s), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_fresh_slot_parse(b, sizeof(b), &s), AEM_E_FORMAT);
 	b[5] = 0;
 	b[4] = 2;
-	assert_int_equal(aem_fresh_slot_parse(b, sizeof(b), &s), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_fresh_slot_parse(b, sizeof(b), &s), AEM_E_FORMAT);
 	b[4] = 1;
 	b[0] = 'X';
-	assert_int_equal(aem_fresh_slot_parse(b, sizeof(b), &s), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_fresh_slot_parse(b, sizeof(b), &s), AEM_E_FORMAT);
 }
 
 /* A bundle written out by hand: slot 3, token 0x11.., "secret"="hi", "totp"="" */
@@ -135,15 +136,15 @@ static void test_bundle_malformed(void **state)
 		assert_int_not_equal(aem_bundle_parse(hand, n, &out), 0);
 	memcpy(b, hand, sizeof(hand));
 	b[sizeof(hand)] = 0;
-	assert_int_equal(aem_bundle_parse(b, sizeof(hand) + 1, &out), AEM_TPM_E_FORMAT); /* trailing */
+	assert_int_equal(aem_bundle_parse(b, sizeof(hand) + 1, &out), AEM_E_FORMAT); /* trailing */
 	b[4] = 2;
-	assert_int_equal(aem_bundle_parse(b, sizeof(hand), &out), AEM_TPM_E_VERSION);
+	assert_int_equal(aem_bundle_parse(b, sizeof(hand), &out), AEM_E_VERSION);
 	memcpy(b, hand, sizeof(hand));
 	b[5] = AEM_FRESH_SLOTS;
-	assert_int_equal(aem_bundle_parse(b, sizeof(hand), &out), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_bundle_parse(b, sizeof(hand), &out), AEM_E_FORMAT);
 	memcpy(b, hand, sizeof(hand));
 	b[41] = 'S'; /* upper case name */
-	assert_int_equal(aem_bundle_parse(b, sizeof(hand), &out), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_bundle_parse(b, sizeof(hand), &out), AEM_E_FORMAT);
 	memcpy(b, hand, sizeof(hand));
 	memcpy(b + 54, "secr", 4);
 	b[53] = 4;
@@ -152,7 +153,7 @@ static void test_bundle_malformed(void **state)
 	assert_int_not_equal(aem_bundle_parse(b, sizeof(hand), &out), 0);
 	memcpy(b, hand, sizeof(hand));
 	b[47] = 0xff; b[48] = 0xff; b[49] = 0xff; b[50] = 0x7f; /* length beyond the buffer */
-	assert_int_equal(aem_bundle_parse(b, sizeof(hand), &out), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_bundle_parse(b, sizeof(hand), &out), AEM_E_FORMAT);
 }
 
 static void test_bundle_duplicate(void **state)
@@ -169,7 +170,7 @@ static void test_bundle_duplicate(void **state)
 	b.item[0].data = b.item[1].data = (const uint8_t *)"x";
 	b.item[0].len = b.item[1].len = 1;
 	assert_int_equal(aem_bundle_build(&b, &out, &len), 0);
-	assert_int_equal(aem_bundle_parse(out, len, &b), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_bundle_parse(out, len, &b), AEM_E_FORMAT);
 	aem_buf_free(out, len);
 	assert_false(aem_bundle_name_ok(""));
 	assert_false(aem_bundle_name_ok("a.b"));

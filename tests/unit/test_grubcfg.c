@@ -117,7 +117,7 @@ static void expect_bad(const char *text, const char *what)
 	char err[256];
 
 	assert_int_equal(aem_grubcfg_parse(text, strlen(text), &cfg, err, sizeof(err)),
-			 AEM_TPM_E_FORMAT);
+			 AEM_E_FORMAT);
 	assert_non_null(strstr(err, what));
 	aem_grubcfg_free(&cfg);
 }

@@ -117,7 +117,7 @@ static void test_quoting(void **state)
 	assert_string_equal(q, "plain/x-1.gz");
 	assert_int_equal(aem_grubgen_quote("", q, sizeof(q)), 0);
 	assert_string_equal(q, "''");
-	assert_int_equal(aem_grubgen_quote("abcdef", q, 4), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_grubgen_quote("abcdef", q, 4), AEM_E_INVAL);
 }
 
 static void test_missing(void **state)
@@ -129,7 +129,7 @@ static void test_missing(void **state)
 	(void)state;
 	fill(&g, false);
 	g.tboot = NULL;
-	assert_int_equal(aem_grubgen(&g, &out, &len), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_grubgen(&g, &out, &len), AEM_E_INVAL);
 	assert_null(out);
 }
 

@@ -33,16 +33,16 @@ static void test_parse(void **state)
 	assert_string_equal(aem_kconfig_get(&kc, "CONFIG_C"), "\"3rdparty/x.bin\"");
 	assert_null(aem_kconfig_get(&kc, "CONFIG_D"));
 	aem_kconfig_free(&kc);
-	assert_int_equal(parse_kc("CONFIG_A=y\nCONFIG_lower=y\n", &kc, &bad), AEM_TPM_E_FORMAT);
+	assert_int_equal(parse_kc("CONFIG_A=y\nCONFIG_lower=y\n", &kc, &bad), AEM_E_FORMAT);
 	assert_int_equal(bad, 2);
 	aem_kconfig_free(&kc);
-	assert_int_equal(parse_kc("CONFIG_A=\n", &kc, &bad), AEM_TPM_E_FORMAT);
+	assert_int_equal(parse_kc("CONFIG_A=\n", &kc, &bad), AEM_E_FORMAT);
 	aem_kconfig_free(&kc);
-	assert_int_equal(parse_kc("A=y\n", &kc, &bad), AEM_TPM_E_FORMAT);
+	assert_int_equal(parse_kc("A=y\n", &kc, &bad), AEM_E_FORMAT);
 	aem_kconfig_free(&kc);
 	assert_int_equal(parse_kc("CONFIG_A=y\0\n", &kc, &bad), 0); /* strlen stops at NUL */
 	aem_kconfig_free(&kc);
-	assert_int_equal(aem_kconfig_parse((const uint8_t *)"CONFIG_A=y\0x\n", 13, &kc, &bad), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_kconfig_parse((const uint8_t *)"CONFIG_A=y\0x\n", 13, &kc, &bad), AEM_E_FORMAT);
 	aem_kconfig_free(&kc);
 }
 
@@ -91,7 +91,7 @@ static void test_baseline(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad_lines) / sizeof(bad_lines[0]); i++) {
 		assert_int_equal(aem_baseline_parse((const uint8_t *)bad_lines[i], strlen(bad_lines[i]), bl, &bad),
-				 AEM_TPM_E_FORMAT);
+				 AEM_E_FORMAT);
 		assert_int_equal(bad, 1);
 	}
 	free(bl);

@@ -14,6 +14,7 @@
 
 #include "lifecycle_expect.h"
 #include "err.h"
+#include "fileio.h"
 
 static void test_doc_shape(void **state)
 {
@@ -62,7 +63,7 @@ static void test_path(void **state)
 	(void)state;
 	assert_int_equal(aem_lc_exp_path("/m/secret.sealed", out, sizeof(out)), 0);
 	assert_string_equal(out, "/m/secret.sealed.expect.json");
-	assert_int_equal(aem_lc_exp_path("/m/secret.sealed", out, 20), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_lc_exp_path("/m/secret.sealed", out, 20), AEM_E_INVAL);
 }
 
 static int exists(const char *dir, const char *name)

@@ -103,11 +103,11 @@ static void test_errors(void **state)
 	for (int i = 0; i < 8192; i++)
 		fputc(i & 0xff, f);
 	fclose(f);
-	assert_int_equal(aem_luks_header_hash("plain.img", AEM_BANK_SHA256, ".", d), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_luks_header_hash("missing.img", AEM_BANK_SHA256, ".", d), AEM_TPM_E_IO);
-	assert_int_equal(aem_luks_header_hash("plain.img", AEM_BANK_NONE, ".", d), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_luks_header_hash("plain.img", AEM_BANK_SHA256, ".", d), AEM_E_FORMAT);
+	assert_int_equal(aem_luks_header_hash("missing.img", AEM_BANK_SHA256, ".", d), AEM_E_IO);
+	assert_int_equal(aem_luks_header_hash("plain.img", AEM_BANK_NONE, ".", d), AEM_E_INVAL);
 	assert_int_equal(aem_luks_header_hash("plain.img", AEM_BANK_SHA256, "/nonexistent-dir", d),
-			 AEM_TPM_E_IO);
+			 AEM_E_IO);
 	/* Nothing left behind in the temporary directory. */
 	assert_int_equal(system("! ls -d aem-luks.* >/dev/null 2>&1"), 0);
 	unlink("plain.img");

@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 #include "err.h"
+#include "fileio.h"
 #include "media.h"
-#include "sealed.h"
 
 #define UUID_A "6a1c3c2e-8d7f-4b2a-9e0f-112233445566"
 
@@ -51,9 +51,9 @@ static void test_parse_real_superblock(void **state)
 	assert_true(aem_media_label_ok(id.label));
 	/* Exactly the bytes needed, and one fewer. */
 	assert_int_equal(aem_media_parse_ext4(buf, 1024 + 0x88, &id), 0);
-	assert_int_equal(aem_media_parse_ext4(buf, 1024 + 0x87, &id), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_media_parse_ext4(buf, 1024 + 0x87, &id), AEM_E_FORMAT);
 	buf[1024 + 0x38] ^= 0xff;   /* magic */
-	assert_int_equal(aem_media_parse_ext4(buf, len, &id), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_media_parse_ext4(buf, len, &id), AEM_E_FORMAT);
 	aem_buf_free(buf, len);
 	unlink("sb.img");
 }
@@ -65,9 +65,9 @@ static void test_parse_malformed(void **state)
 	struct aem_ext4_id id;
 
 	(void)state;
-	assert_int_equal(aem_media_parse_ext4(zero, sizeof(zero), &id), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_media_parse_ext4(NULL, 4096, &id), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_media_parse_ext4(zero, 0, &id), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_media_parse_ext4(zero, sizeof(zero), &id), AEM_E_FORMAT);
+	assert_int_equal(aem_media_parse_ext4(NULL, 4096, &id), AEM_E_FORMAT);
+	assert_int_equal(aem_media_parse_ext4(zero, 0, &id), AEM_E_FORMAT);
 	/* A 16-byte label without NUL stays a 16-character string. */
 	memset(sb, 'x', sizeof(sb));
 	sb[1024 + 0x38] = 0x53, sb[1024 + 0x39] = 0xef;
@@ -107,15 +107,15 @@ static void test_usb_parse(void **state)
 	assert_true(aem_media_usb_equal(&id, &other));
 	other.product = 2;
 	assert_false(aem_media_usb_equal(&id, &other));
-	assert_int_equal(aem_media_usb_parse("46f4:0001:", &id), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_media_usb_parse("46f4:01:X", &id), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_media_usb_parse("46g4:0001:X", &id), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_media_usb_parse("46f4-0001-X", &id), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_media_usb_parse(NULL, &id), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_media_usb_parse("46f4:0001:", &id), AEM_E_FORMAT);
+	assert_int_equal(aem_media_usb_parse("46f4:01:X", &id), AEM_E_FORMAT);
+	assert_int_equal(aem_media_usb_parse("46g4:0001:X", &id), AEM_E_FORMAT);
+	assert_int_equal(aem_media_usb_parse("46f4-0001-X", &id), AEM_E_FORMAT);
+	assert_int_equal(aem_media_usb_parse(NULL, &id), AEM_E_FORMAT);
 	memset(longs, 'S', sizeof(longs));
 	memcpy(longs, "46f4:0001:", 10);
 	longs[sizeof(longs) - 1] = '\0';
-	assert_int_equal(aem_media_usb_parse(longs, &id), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_media_usb_parse(longs, &id), AEM_E_FORMAT);
 }
 
 /* sys/class/block/NAME entries and dev/NAME files (images). */
@@ -157,13 +157,13 @@ static void test_find(void **state)
 					sizeof(path), &id, &count), 0);
 	assert_int_equal(count, 0);
 	assert_int_equal(aem_media_find("sys", "dev", "not-a-uuid", path, sizeof(path), &id, &count),
-			 AEM_TPM_E_INVAL);
+			 AEM_E_INVAL);
 	assert_int_equal(aem_media_find("nosys", "dev", UUID_A, path, sizeof(path), &id, &count),
-			 AEM_TPM_E_IO);
+			 AEM_E_IO);
 	/* Not below any USB device. */
 	struct aem_usb_id u;
-	assert_int_equal(aem_media_usb_id("sys", "sdb1", &u), AEM_TPM_E_UNSUPPORTED);
-	assert_int_equal(aem_media_usb_id("sys", "nosuch", &u), AEM_TPM_E_IO);
+	assert_int_equal(aem_media_usb_id("sys", "sdb1", &u), AEM_E_UNSUPPORTED);
+	assert_int_equal(aem_media_usb_id("sys", "nosuch", &u), AEM_E_IO);
 	assert_int_equal(system("rm -rf sys dev a.img b.img"), 0);
 }
 

@@ -16,10 +16,12 @@
 
 #include "runtime.h"
 #include "err.h"
+#include "family.h"
+#include "fileio.h"
 #include "mfa.h"
 #include "pwbox.h"
 #include "runtime.h"
-#include "sealed.h"
+#include "family.h"
 #include "totp_tpm.h"
 
 static const char pw[] = "correct horse";
@@ -51,7 +53,7 @@ static void test_pwbox_roundtrip(void **state)
 	assert_int_equal(aem_pwbox_open(box, len, "correct horsE", 13, out, sizeof(out), &n),
 			 AEM_TPM_E_AUTH);
 	assert_int_equal(n, 0);
-	assert_int_equal(aem_pwbox_open(box, len, pw, strlen(pw), out, 4, &n), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_pwbox_open(box, len, pw, strlen(pw), out, 4, &n), AEM_E_INVAL);
 	aem_buf_free(box, len);
 }
 
@@ -81,13 +83,13 @@ static void test_pwbox_malformed(void **state)
 	make_box(&box, &len);
 	for (size_t cut = 0; cut < len; cut++)
 		assert_int_not_equal(aem_pwbox_parse(box, cut, &b), 0);
-	assert_int_equal(aem_pwbox_parse(box, 3, &b), AEM_TPM_E_NOT_AEM);
+	assert_int_equal(aem_pwbox_parse(box, 3, &b), AEM_E_NOT_AEM);
 	copy = malloc(len + 1);
 	memcpy(copy, box, len);
 	copy[len] = 0;
-	assert_int_equal(aem_pwbox_parse(copy, len + 1, &b), AEM_TPM_E_FORMAT); /* trailing byte */
+	assert_int_equal(aem_pwbox_parse(copy, len + 1, &b), AEM_E_FORMAT); /* trailing byte */
 	copy[8] = 2;
-	assert_int_equal(aem_pwbox_parse(copy, len, &b), AEM_TPM_E_VERSION);
+	assert_int_equal(aem_pwbox_parse(copy, len, &b), AEM_E_VERSION);
 	copy[8] = 1;
 	const struct { size_t off; uint8_t v; } bad[] = {
 		{ 9, 2 }, { 10, 9 }, { 10, 21 }, { 11, 0 }, { 11, 17 }, { 12, 0 }, { 12, 5 },
@@ -96,20 +98,20 @@ static void test_pwbox_malformed(void **state)
 	for (size_t i = 0; i + 1 < sizeof(bad) / sizeof(bad[0]); i++) {
 		uint8_t keep = copy[bad[i].off];
 		copy[bad[i].off] = bad[i].v;
-		assert_int_equal(aem_pwbox_parse(copy, len, &b), AEM_TPM_E_FORMAT);
+		assert_int_equal(aem_pwbox_parse(copy, len, &b), AEM_E_FORMAT);
 		copy[bad[i].off] = keep;
 	}
 	copy[10] = 20; /* 2^20 * r=16 would ask for 2 GiB: refused */
 	copy[11] = 16;
-	assert_int_equal(aem_pwbox_parse(copy, len, &b), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_pwbox_parse(copy, len, &b), AEM_E_FORMAT);
 	copy[11] = 1;
 	assert_int_equal(aem_pwbox_parse(copy, len, &b), 0);
-	assert_int_equal(aem_pwbox_parse(NULL, 0, &b), AEM_TPM_E_NOT_AEM);
+	assert_int_equal(aem_pwbox_parse(NULL, 0, &b), AEM_E_NOT_AEM);
 	free(copy);
 	aem_buf_free(box, len);
-	assert_int_equal(aem_pwbox_seal_kdf(pw, 0, 10, 1, 1, secret, 4, &box, &len), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_pwbox_seal_kdf(pw, 2, 9, 1, 1, secret, 4, &box, &len), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_pwbox_seal_kdf(pw, 2, 10, 1, 1, secret, 0, &box, &len), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_pwbox_seal_kdf(pw, 0, 10, 1, 1, secret, 4, &box, &len), AEM_E_INVAL);
+	assert_int_equal(aem_pwbox_seal_kdf(pw, 2, 9, 1, 1, secret, 4, &box, &len), AEM_E_INVAL);
+	assert_int_equal(aem_pwbox_seal_kdf(pw, 2, 10, 1, 1, secret, 0, &box, &len), AEM_E_INVAL);
 }
 
 /* A TPM 2.0 HMAC-kind file around a hand-made sealed struct. */
@@ -153,12 +155,12 @@ static void test_totp_file(void **state)
 	for (size_t cut = 0; cut < len; cut++)
 		assert_int_not_equal(aem_totp_file_parse(buf, cut, &g), 0);
 	const struct { size_t off; uint8_t v; int err; } bad[] = {
-		{ 8, 2, AEM_TPM_E_VERSION }, { 9, 0, AEM_TPM_E_FORMAT }, { 9, 3, AEM_TPM_E_FORMAT },
-		{ 10, 0, AEM_TPM_E_FORMAT }, { 10, 3, AEM_TPM_E_FORMAT }, /* sha512 on the TPM kind */
-		{ 11, 5, AEM_TPM_E_FORMAT }, { 11, 9, AEM_TPM_E_FORMAT }, { 15, 0, AEM_TPM_E_FORMAT },
-		{ 13, 2, AEM_TPM_E_FORMAT }, /* period over a day */
-		{ 19, 0, AEM_TPM_E_FORMAT }, /* inner length */ { 20, 'X', AEM_TPM_E_FORMAT },
-		{ 0, 'X', AEM_TPM_E_NOT_AEM },
+		{ 8, 2, AEM_E_VERSION }, { 9, 0, AEM_E_FORMAT }, { 9, 3, AEM_E_FORMAT },
+		{ 10, 0, AEM_E_FORMAT }, { 10, 3, AEM_E_FORMAT }, /* sha512 on the TPM kind */
+		{ 11, 5, AEM_E_FORMAT }, { 11, 9, AEM_E_FORMAT }, { 15, 0, AEM_E_FORMAT },
+		{ 13, 2, AEM_E_FORMAT }, /* period over a day */
+		{ 19, 0, AEM_E_FORMAT }, /* inner length */ { 20, 'X', AEM_E_FORMAT },
+		{ 0, 'X', AEM_E_NOT_AEM },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		uint8_t keep = buf[bad[i].off];
@@ -168,7 +170,7 @@ static void test_totp_file(void **state)
 	}
 	/* a key-kind file must carry a payload (the key); the HMAC kind none */
 	f.kind = AEM_TOTP_SEALED_KEY;
-	assert_int_equal(aem_totp_file_serialize(&f, &buf2, &len2), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_totp_file_serialize(&f, &buf2, &len2), AEM_E_INVAL);
 	free(buf);
 }
 
@@ -192,7 +194,7 @@ static void test_keyfile(void **state)
 	assert_int_equal(fread(back, 1, sizeof(back), f), AEM_MFA_KEY_LEN);
 	fclose(f);
 	assert_memory_equal(back, key, sizeof(key));
-	assert_int_equal(aem_mfa_write_keyfile(path, key), AEM_TPM_E_IO); /* never replaced */
+	assert_int_equal(aem_mfa_write_keyfile(path, key), AEM_E_IO); /* never replaced */
 	unlink(path);
 	rmdir(dir);
 }

@@ -93,26 +93,26 @@ static void test_errors(void **state)
 	struct aem_predict_module m[2] = { { .path = "/dev/null" }, { .path = "/nonexistent/x" } };
 
 	(void)state;
-	assert_int_equal(aem_predict(&in, out), AEM_TPM_E_INVAL);     /* no log */
+	assert_int_equal(aem_predict(&in, out), AEM_E_INVAL);     /* no log */
 	load_log(&log);
 	in.log = &log;
 	in.nmod = 2;
 	in.mod = m;
-	assert_int_equal(aem_predict(&in, out), AEM_TPM_E_INVAL);     /* modules but no io */
+	assert_int_equal(aem_predict(&in, out), AEM_E_INVAL);     /* modules but no io */
 	in.io = &aem_hashfile_io;
-	assert_int_equal(aem_predict(&in, out), AEM_TPM_E_IO);
+	assert_int_equal(aem_predict(&in, out), AEM_E_IO);
 	assert_int_equal(out->failed_module, 1);
 	in.nmod = 0;
 	in.tboot_path = "tboot.gz";
-	assert_int_equal(aem_predict(&in, out), AEM_TPM_E_INVAL);     /* named, no image */
+	assert_int_equal(aem_predict(&in, out), AEM_E_INVAL);     /* named, no image */
 	in.tboot_elf = (const uint8_t *)"not an ELF image";
 	in.tboot_len = 16;
-	assert_int_equal(aem_predict(&in, out), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_predict(&in, out), AEM_E_FORMAT);
 	in.tboot_path = NULL;
 	in.tb.family = AEM_FAMILY_TPM12;
 	in.bank = AEM_BANK_SHA256;
 	in.nmod = AEM_PREDICT_MAX_MODULES + 1;
-	assert_int_equal(aem_predict(&in, out), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_predict(&in, out), AEM_E_INVAL);
 	aem_evlog_free(&log);
 	free(out);
 }

@@ -20,6 +20,7 @@
 
 #include "aead.h"
 #include "err.h"
+#include "fileio.h"
 #include "sealed.h"
 
 /* Offsets of docs/sealed-format.md for a sha256 file over 13,17,18 with a
@@ -180,7 +181,7 @@ static void test_every_truncation(void **state)
 		copy = malloc(n ? n : 1);
 		memcpy(copy, buf, n);
 		int rc = aem_sealed_parse(copy, n, &s);
-		assert_int_equal(rc, n < 8 ? AEM_TPM_E_NOT_AEM : AEM_TPM_E_FORMAT);
+		assert_int_equal(rc, n < 8 ? AEM_E_NOT_AEM : AEM_E_FORMAT);
 		assert_null(s.ct);
 		free(copy);
 	}
@@ -188,10 +189,10 @@ static void test_every_truncation(void **state)
 	copy = malloc(len + 1);
 	memcpy(copy, buf, len);
 	copy[len] = 0;
-	assert_int_equal(aem_sealed_parse(copy, len + 1, &s), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_sealed_parse(copy, len + 1, &s), AEM_E_FORMAT);
 	free(copy);
 	free(buf);
-	assert_int_equal(aem_sealed_parse(NULL, 0, &s), AEM_TPM_E_NOT_AEM);
+	assert_int_equal(aem_sealed_parse(NULL, 0, &s), AEM_E_NOT_AEM);
 }
 
 static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
@@ -209,44 +210,44 @@ static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)(v >> 16)); put16
 static void test_header_fields(void **state)
 {
 	(void)state;
-	EXPECT_EDIT(AEM_TPM_E_NOT_AEM, buf[0] = 'A');
-	EXPECT_EDIT(AEM_TPM_E_NOT_AEM, buf[7] ^= 0x20);
-	EXPECT_EDIT(AEM_TPM_E_VERSION, put16(buf + O_VERSION, 2));
-	EXPECT_EDIT(AEM_TPM_E_VERSION, put16(buf + O_VERSION, 0));
-	EXPECT_EDIT(AEM_TPM_E_VERSION, put16(buf + O_VERSION, 0xffff));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, buf[O_FAMILY] = 0);
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, buf[O_FAMILY] = 3);
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, buf[O_FAMILY] = AEM_FAMILY_TPM12);  /* TPM 1.2 is sha1 only */
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, buf[O_KDF] = 2);                  /* unknown KDF */
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, buf[O_KDF + 1] = 14);             /* other scrypt N */
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, buf[O_KDF + 2] = 1);
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, buf[O_KDF + 3] = 2);
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, buf[O_RESERVED] = 1);
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put32(buf + O_FLAGS, 0));         /* KDF present without PIN */
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put32(buf + O_FLAGS, 3));         /* unknown flag */
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put16(buf + O_BANK, 0x0012));     /* sm3: not a bank we know */
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put16(buf + O_BANK, 0));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put16(buf + O_BANK, 0x0004));     /* sha1: lengths shift */
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put16(buf + O_BANK, 0x000d));     /* sha512: runs past the end */
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put32(buf + O_MASK, 0));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put32(buf + O_MASK, 1u << 24 | 1u << 13 | 1u << 17 | 1u << 18));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put32(buf + O_MASK, 0xffffffff));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put32(buf + O_MASK, 1u << 13 | 1u << 17));  /* one PCR fewer */
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put16(buf + O_POLICY_LEN, 31));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put16(buf + O_POLICY_LEN, 33));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put16(buf + O_POLICY_LEN, 0xffff));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put16(buf + O_PUB_LEN, 0));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put16(buf + O_PUB_LEN, 11));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put16(buf + O_PUB_LEN, 1025));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put16(buf + O_PUB_LEN, 0xffff));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put16(buf + O_PRIV_LEN, 0));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put16(buf + O_PRIV_LEN, 2049));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put16(buf + O_PRIV_LEN, 0xffff));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put32(buf + O_CT_LEN, 0));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put32(buf + O_CT_LEN, sizeof(payload) - 1));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put32(buf + O_CT_LEN, sizeof(payload) + 1));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put32(buf + O_CT_LEN, AEM_SEALED_MAX_PAYLOAD + 1));
-	EXPECT_EDIT(AEM_TPM_E_FORMAT, put32(buf + O_CT_LEN, 0xffffffff));
+	EXPECT_EDIT(AEM_E_NOT_AEM, buf[0] = 'A');
+	EXPECT_EDIT(AEM_E_NOT_AEM, buf[7] ^= 0x20);
+	EXPECT_EDIT(AEM_E_VERSION, put16(buf + O_VERSION, 2));
+	EXPECT_EDIT(AEM_E_VERSION, put16(buf + O_VERSION, 0));
+	EXPECT_EDIT(AEM_E_VERSION, put16(buf + O_VERSION, 0xffff));
+	EXPECT_EDIT(AEM_E_FORMAT, buf[O_FAMILY] = 0);
+	EXPECT_EDIT(AEM_E_FORMAT, buf[O_FAMILY] = 3);
+	EXPECT_EDIT(AEM_E_FORMAT, buf[O_FAMILY] = AEM_FAMILY_TPM12);  /* TPM 1.2 is sha1 only */
+	EXPECT_EDIT(AEM_E_FORMAT, buf[O_KDF] = 2);                  /* unknown KDF */
+	EXPECT_EDIT(AEM_E_FORMAT, buf[O_KDF + 1] = 14);             /* other scrypt N */
+	EXPECT_EDIT(AEM_E_FORMAT, buf[O_KDF + 2] = 1);
+	EXPECT_EDIT(AEM_E_FORMAT, buf[O_KDF + 3] = 2);
+	EXPECT_EDIT(AEM_E_FORMAT, buf[O_RESERVED] = 1);
+	EXPECT_EDIT(AEM_E_FORMAT, put32(buf + O_FLAGS, 0));         /* KDF present without PIN */
+	EXPECT_EDIT(AEM_E_FORMAT, put32(buf + O_FLAGS, 3));         /* unknown flag */
+	EXPECT_EDIT(AEM_E_FORMAT, put16(buf + O_BANK, 0x0012));     /* sm3: not a bank we know */
+	EXPECT_EDIT(AEM_E_FORMAT, put16(buf + O_BANK, 0));
+	EXPECT_EDIT(AEM_E_FORMAT, put16(buf + O_BANK, 0x0004));     /* sha1: lengths shift */
+	EXPECT_EDIT(AEM_E_FORMAT, put16(buf + O_BANK, 0x000d));     /* sha512: runs past the end */
+	EXPECT_EDIT(AEM_E_FORMAT, put32(buf + O_MASK, 0));
+	EXPECT_EDIT(AEM_E_FORMAT, put32(buf + O_MASK, 1u << 24 | 1u << 13 | 1u << 17 | 1u << 18));
+	EXPECT_EDIT(AEM_E_FORMAT, put32(buf + O_MASK, 0xffffffff));
+	EXPECT_EDIT(AEM_E_FORMAT, put32(buf + O_MASK, 1u << 13 | 1u << 17));  /* one PCR fewer */
+	EXPECT_EDIT(AEM_E_FORMAT, put16(buf + O_POLICY_LEN, 31));
+	EXPECT_EDIT(AEM_E_FORMAT, put16(buf + O_POLICY_LEN, 33));
+	EXPECT_EDIT(AEM_E_FORMAT, put16(buf + O_POLICY_LEN, 0xffff));
+	EXPECT_EDIT(AEM_E_FORMAT, put16(buf + O_PUB_LEN, 0));
+	EXPECT_EDIT(AEM_E_FORMAT, put16(buf + O_PUB_LEN, 11));
+	EXPECT_EDIT(AEM_E_FORMAT, put16(buf + O_PUB_LEN, 1025));
+	EXPECT_EDIT(AEM_E_FORMAT, put16(buf + O_PUB_LEN, 0xffff));
+	EXPECT_EDIT(AEM_E_FORMAT, put16(buf + O_PRIV_LEN, 0));
+	EXPECT_EDIT(AEM_E_FORMAT, put16(buf + O_PRIV_LEN, 2049));
+	EXPECT_EDIT(AEM_E_FORMAT, put16(buf + O_PRIV_LEN, 0xffff));
+	EXPECT_EDIT(AEM_E_FORMAT, put32(buf + O_CT_LEN, 0));
+	EXPECT_EDIT(AEM_E_FORMAT, put32(buf + O_CT_LEN, sizeof(payload) - 1));
+	EXPECT_EDIT(AEM_E_FORMAT, put32(buf + O_CT_LEN, sizeof(payload) + 1));
+	EXPECT_EDIT(AEM_E_FORMAT, put32(buf + O_CT_LEN, AEM_SEALED_MAX_PAYLOAD + 1));
+	EXPECT_EDIT(AEM_E_FORMAT, put32(buf + O_CT_LEN, 0xffffffff));
 }
 
 /* A salt in a file without a PIN is refused: every header byte has one meaning. */
@@ -266,7 +267,7 @@ static void test_salt_without_pin(void **state)
 	assert_int_equal(aem_sealed_parse(buf, len, &t), 0);
 	aem_sealed_free(&t);
 	buf[O_SALT + 3] = 1;
-	assert_int_equal(aem_sealed_parse(buf, len, &t), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_sealed_parse(buf, len, &t), AEM_E_FORMAT);
 	free(buf);
 	aem_sealed_free(&s);
 }
@@ -302,8 +303,8 @@ static void test_serialize_refuses_invalid(void **state)
 
 	(void)state;
 #define REFUSE(stmt) do { sample(&s); stmt; \
-		assert_int_equal(aem_sealed_serialize(&s, &buf, &len), AEM_TPM_E_INVAL); \
-		assert_int_equal(aem_sealed_aad(&s, &buf, &len), AEM_TPM_E_INVAL); \
+		assert_int_equal(aem_sealed_serialize(&s, &buf, &len), AEM_E_INVAL); \
+		assert_int_equal(aem_sealed_aad(&s, &buf, &len), AEM_E_INVAL); \
 		aem_sealed_free(&s); } while (0)
 	REFUSE(s.family = 0);
 	REFUSE(s.flags = 4);
@@ -319,7 +320,7 @@ static void test_serialize_refuses_invalid(void **state)
 	REFUSE(s.family = AEM_FAMILY_TPM12);          /* sha256 + 32-byte policy + public blob */
 #undef REFUSE
 	assert_null(buf);
-	assert_int_equal(aem_sealed_serialize(NULL, &buf, &len), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_sealed_serialize(NULL, &buf, &len), AEM_E_INVAL);
 }
 
 /* The largest payload the format allows, with full-size blobs. */
@@ -430,11 +431,11 @@ static void test_write_read(void **state)
 	assert_int_equal(aem_file_write_atomic(path, (const uint8_t *)"12345", 5, 0600), 0);
 	assert_int_equal(aem_file_read(path, 5, &buf, &len), 0);
 	aem_buf_free(buf, len);
-	assert_int_equal(aem_file_read(path, 4, &buf, &len), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_file_read(path, 4, &buf, &len), AEM_E_FORMAT);
 	path_in(path, sizeof(path), "wr", "missing");
-	assert_int_equal(aem_file_read(path, 5, &buf, &len), AEM_TPM_E_IO);
+	assert_int_equal(aem_file_read(path, 5, &buf, &len), AEM_E_IO);
 	path_in(path, sizeof(path), "nodir", "x");
-	assert_int_equal(aem_file_write_atomic(path, (const uint8_t *)"x", 1, 0600), AEM_TPM_E_IO);
+	assert_int_equal(aem_file_write_atomic(path, (const uint8_t *)"x", 1, 0600), AEM_E_IO);
 }
 
 /* stdin through a pipe (no size known in advance, several growth steps). */
@@ -492,7 +493,7 @@ static void test_failure_cleans_up(void **state)
 		struct rlimit rl = { 4096, 4096 };
 		signal(SIGXFSZ, SIG_IGN);
 		setrlimit(RLIMIT_FSIZE, &rl);
-		_exit(aem_file_write_atomic(path, big, sizeof(big), 0600) == AEM_TPM_E_IO ? 0 : 1);
+		_exit(aem_file_write_atomic(path, big, sizeof(big), 0600) == AEM_E_IO ? 0 : 1);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -501,7 +502,7 @@ static void test_failure_cleans_up(void **state)
 	/* rename() fails: the target is a directory */
 	path_in(path, sizeof(path), "fail", "adir");
 	assert_int_equal(mkdir(path, 0755), 0);
-	assert_int_equal(aem_file_write_atomic(path, (const uint8_t *)"x", 1, 0600), AEM_TPM_E_IO);
+	assert_int_equal(aem_file_write_atomic(path, (const uint8_t *)"x", 1, 0600), AEM_E_IO);
 	assert_int_equal(entries(dir), 2);
 }
 
@@ -524,7 +525,7 @@ static void test_read_only_dir(void **state)
 	if (pid == 0) {
 		if (geteuid() == 0 && (setgid(65534) || setuid(65534)))
 			_exit(77);
-		_exit(aem_file_write_atomic(path, (const uint8_t *)"new", 3, 0600) == AEM_TPM_E_IO ? 0 : 1);
+		_exit(aem_file_write_atomic(path, (const uint8_t *)"new", 3, 0600) == AEM_E_IO ? 0 : 1);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));

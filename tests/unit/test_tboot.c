@@ -40,7 +40,7 @@ static void test_policy_entry(void **state)
 	pol = aem_tboot_default_policy(AEM_FAMILY_TPM12, &len);
 	assert_int_equal(aem_tboot_policy_entry(&t1, AEM_BANK_SHA1, pol, len, out), 0);
 	assert_string_equal(aem_hex(out, 20, hex), P_SHA1);
-	assert_int_equal(aem_tboot_policy_entry(&t1, AEM_BANK_SHA1, pol, 3, out), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_tboot_policy_entry(&t1, AEM_BANK_SHA1, pol, 3, out), AEM_E_INVAL);
 }
 
 static void test_module_digest(void **state)
@@ -62,7 +62,7 @@ static void test_module_digest(void **state)
 	assert_string_equal(aem_hex(out, 32, hex), M_SHA256);
 	assert_int_equal(aem_tboot_module_digest(AEM_BANK_SHA1, "placeholder a=b", img[1].d, out), 0);
 	assert_string_equal(aem_hex(out, 20, hex), M_SHA1);
-	assert_int_equal(aem_hashfile("no-such-file", true, banks, 2, img, NULL), AEM_TPM_E_IO);
+	assert_int_equal(aem_hashfile("no-such-file", true, banks, 2, img, NULL), AEM_E_IO);
 	remove("img");
 }
 
@@ -79,17 +79,17 @@ static void test_corrupt_compressed(void **state)
 	f = fopen("bad.gz", "wb");
 	fwrite(gz_bad, 1, sizeof(gz_bad), f);
 	fclose(f);
-	assert_int_equal(aem_hashfile("bad.gz", true, &b, 1, &d, NULL), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_hashfile("bad.gz", true, &b, 1, &d, NULL), AEM_E_FORMAT);
 	/* --nounzip: the bytes as they are */
 	assert_int_equal(aem_hashfile("bad.gz", false, &b, 1, &d, NULL), 0);
 	f = fopen("cut.xz", "wb");
 	fwrite(xz_cut, 1, sizeof(xz_cut), f);
 	fclose(f);
-	assert_int_equal(aem_hashfile("cut.xz", true, &b, 1, &d, NULL), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_hashfile("cut.xz", true, &b, 1, &d, NULL), AEM_E_FORMAT);
 	f = fopen("x.lzo", "wb");
 	fwrite(lzop, 1, sizeof(lzop), f);
 	fclose(f);
-	assert_int_equal(aem_hashfile("x.lzo", true, &b, 1, &d, NULL), AEM_TPM_E_UNSUPPORTED);
+	assert_int_equal(aem_hashfile("x.lzo", true, &b, 1, &d, NULL), AEM_E_UNSUPPORTED);
 	remove("bad.gz");
 	remove("cut.xz");
 	remove("x.lzo");
@@ -145,14 +145,14 @@ static void test_mle_malformed(void **state)
 
 	(void)state;
 	assert_int_equal(aem_tboot_mle_hash(elf, sizeof(elf), NULL, AEM_BANK_SHA256, out),
-			 AEM_TPM_E_FORMAT);
+			 AEM_E_FORMAT);
 	elf[16] = 2;
 	elf[18] = 3;
 	elf[28] = 52;                 /* phoff */
 	elf[42] = 32;                 /* phentsize */
 	elf[44] = 200;                /* phnum beyond the buffer */
 	assert_int_equal(aem_tboot_mle_hash(elf, sizeof(elf), NULL, AEM_BANK_SHA256, out),
-			 AEM_TPM_E_FORMAT);
+			 AEM_E_FORMAT);
 }
 
 int main(void)

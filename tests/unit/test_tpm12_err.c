@@ -79,10 +79,10 @@ static void test_composite(void **state)
 	assert_int_equal(aem_tpm12_composite_hash(&v, got), 0);
 	assert_memory_equal(got, want, 20);
 	v.bank = AEM_BANK_SHA256;
-	assert_int_equal(aem_tpm12_composite_hash(&v, got), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_tpm12_composite_hash(&v, got), AEM_E_INVAL);
 	v.bank = AEM_BANK_SHA1;
 	v.mask = 0;
-	assert_int_equal(aem_tpm12_composite_hash(&v, got), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_tpm12_composite_hash(&v, got), AEM_E_INVAL);
 }
 
 /* A TPM_STORED_DATA12 typed in from the spec's layout: release PCRs 17,18,
@@ -120,9 +120,9 @@ static void test_blob_parse(void **state)
 	assert_int_equal(bi.enc_len, 3);
 	/* Every truncation, and one trailing byte, is refused. */
 	for (size_t i = 0; i < n; i++)
-		assert_int_equal(aem_tpm12_blob_parse(b, i, &bi), AEM_TPM_E_FORMAT);
+		assert_int_equal(aem_tpm12_blob_parse(b, i, &bi), AEM_E_FORMAT);
 	b[n] = 0;
-	assert_int_equal(aem_tpm12_blob_parse(b, n + 1, &bi), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_blob_parse(b, n + 1, &bi), AEM_E_FORMAT);
 }
 
 static void test_blob_malformed(void **state)
@@ -133,23 +133,23 @@ static void test_blob_malformed(void **state)
 
 	(void)state;
 	n = good_blob(b); b[1] = 0x15;       /* not TPM_TAG_STORED_DATA12 */
-	assert_int_equal(aem_tpm12_blob_parse(b, n, &bi), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_blob_parse(b, n, &bi), AEM_E_FORMAT);
 	n = good_blob(b); b[9] = 0x05;       /* not TPM_TAG_PCR_INFO_LONG */
-	assert_int_equal(aem_tpm12_blob_parse(b, n, &bi), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_blob_parse(b, n, &bi), AEM_E_FORMAT);
 	n = good_blob(b); b[7] = 0x37;       /* sealInfoSize larger than the info */
-	assert_int_equal(aem_tpm12_blob_parse(b, n, &bi), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_blob_parse(b, n, &bi), AEM_E_FORMAT);
 	n = good_blob(b); b[7] = 0x35;       /* smaller */
-	assert_int_equal(aem_tpm12_blob_parse(b, n, &bi), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_blob_parse(b, n, &bi), AEM_E_FORMAT);
 	n = good_blob(b); b[4] = 0xff;       /* huge sealInfoSize */
-	assert_int_equal(aem_tpm12_blob_parse(b, n, &bi), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_blob_parse(b, n, &bi), AEM_E_FORMAT);
 	n = good_blob(b); b[18] = 0x04;      /* sizeOfSelect 4: more than 24 PCRs */
-	assert_int_equal(aem_tpm12_blob_parse(b, n, &bi), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_blob_parse(b, n, &bi), AEM_E_FORMAT);
 	n = good_blob(b); b[n - 4] = 0x04;   /* encDataSize beyond the end */
-	assert_int_equal(aem_tpm12_blob_parse(b, n, &bi), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_blob_parse(b, n, &bi), AEM_E_FORMAT);
 	n = good_blob(b);                    /* empty encData */
 	memcpy(b + n - 7, "\x00\x00\x00\x00", 4);
-	assert_int_equal(aem_tpm12_blob_parse(b, n - 3, &bi), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_tpm12_blob_parse(NULL, 0, &bi), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_blob_parse(b, n - 3, &bi), AEM_E_FORMAT);
+	assert_int_equal(aem_tpm12_blob_parse(NULL, 0, &bi), AEM_E_FORMAT);
 }
 
 /* TPM_DA_INFO as swtpm 0.7 (libtpms) answered TPM_GetCapability(
@@ -197,21 +197,21 @@ static void test_da_malformed(void **state)
 	(void)state;
 	unhex(da_fresh, b, n);
 	for (size_t i = 0; i < n; i++) /* every truncation */
-		assert_int_equal(aem_tpm12_da_parse(b, i, &di), AEM_TPM_E_FORMAT);
+		assert_int_equal(aem_tpm12_da_parse(b, i, &di), AEM_E_FORMAT);
 	b[n] = 0; /* a trailing byte */
-	assert_int_equal(aem_tpm12_da_parse(b, n + 1, &di), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_da_parse(b, n + 1, &di), AEM_E_FORMAT);
 	b[1] = 0x39; /* another structure's tag */
-	assert_int_equal(aem_tpm12_da_parse(b, n, &di), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_da_parse(b, n, &di), AEM_E_FORMAT);
 	unhex(da_fresh, b, n);
 	b[8] = 0x38; /* the action type's tag */
-	assert_int_equal(aem_tpm12_da_parse(b, n, &di), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_da_parse(b, n, &di), AEM_E_FORMAT);
 	unhex(da_fresh, b, n);
 	b[2] = 2; /* a state that is neither inactive nor active */
-	assert_int_equal(aem_tpm12_da_parse(b, n, &di), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_da_parse(b, n, &di), AEM_E_FORMAT);
 	unhex(da_fresh, b, n);
 	b[n - 1] = 1; /* vendorDataSize beyond the end */
-	assert_int_equal(aem_tpm12_da_parse(b, n, &di), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_tpm12_da_parse(NULL, 0, &di), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm12_da_parse(b, n, &di), AEM_E_FORMAT);
+	assert_int_equal(aem_tpm12_da_parse(NULL, 0, &di), AEM_E_FORMAT);
 }
 
 int main(void)

@@ -51,14 +51,14 @@ static void test_handles_and_objects(void **state)
 	assert_int_equal(aem_tpm2_rc_to_err(0x18B), AEM_TPM_E_TPM);
 	assert_non_null(strstr(aem_tpm2_rc_sentence(0x18B), "no such handle"));
 	/* TPM_RC_INTEGRITY (0x09F) on parameter 1: 0x1DF -> damaged blob. */
-	assert_int_equal(aem_tpm2_rc_to_err(0x1DF), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_tpm2_rc_to_err(0x1DF), AEM_E_FORMAT);
 	assert_int_equal(aem_tpm2_rc_to_err(0x902), AEM_TPM_E_TPM); /* OBJECT_MEMORY */
 	assert_int_equal(aem_tpm2_rc_to_err(0x100), AEM_TPM_E_NOTPM); /* INITIALIZE */
 	assert_int_equal(aem_tpm2_rc_to_err(0x101), AEM_TPM_E_NOTPM); /* FAILURE */
 	assert_int_equal(aem_tpm2_rc_to_err(0x120), AEM_TPM_E_DISABLED); /* DISABLED */
 	assert_int_equal(aem_tpm2_rc_to_err(0x185), AEM_TPM_E_DISABLED); /* HIERARCHY, handle 1 */
-	assert_int_equal(aem_tpm2_rc_to_err(0x2C3), AEM_TPM_E_UNSUPPORTED); /* HASH, parameter 2 */
-	assert_int_equal(aem_tpm2_rc_to_err(0x1E6), AEM_TPM_E_UNSUPPORTED); /* CURVE, parameter 1 */
+	assert_int_equal(aem_tpm2_rc_to_err(0x2C3), AEM_E_UNSUPPORTED); /* HASH, parameter 2 */
+	assert_int_equal(aem_tpm2_rc_to_err(0x1E6), AEM_E_UNSUPPORTED); /* CURVE, parameter 1 */
 }
 
 static void test_layers(void **state)
@@ -67,7 +67,7 @@ static void test_layers(void **state)
 	/* TCTI layer (10 << 16) I/O error (base 10). */
 	assert_int_equal(aem_tpm2_rc_to_err(0x000A000A), AEM_TPM_E_NOTPM);
 	/* ESAPI layer (7 << 16) out of memory (base 23). */
-	assert_int_equal(aem_tpm2_rc_to_err(0x00070017), AEM_TPM_E_NOMEM);
+	assert_int_equal(aem_tpm2_rc_to_err(0x00070017), AEM_E_NOMEM);
 	/* Any other ESAPI failure (here base 27): a TPM-side error. */
 	assert_int_equal(aem_tpm2_rc_to_err(0x0007001B), AEM_TPM_E_TPM);
 	/* Resource manager passing a TPM code on (layer 12): lockout still lockout. */
@@ -81,7 +81,7 @@ static void test_every_err_has_text(void **state)
 {
 	(void)state;
 	for (int e = AEM_TPM_E_POLICY; e <= 0; e++)
-		assert_string_not_equal(aem_tpm_strerror(e), "unknown error");
+		assert_string_not_equal(aem_strerror(e), "unknown error");
 }
 
 int main(void)

@@ -181,16 +181,16 @@ static void test_bad_tables(void **state)
 	(void)state;
 	build(&h, 7, e, n);
 	for (size_t cut = 0; cut < 124 + 92 + n; cut++) /* truncated before OsSinitData ends */
-		assert_int_equal(aem_txtheap_parse(h.b, cut, &t), AEM_TPM_E_FORMAT);
+		assert_int_equal(aem_txtheap_parse(h.b, cut, &t), AEM_E_FORMAT);
 	put64(h.b, 4);                                  /* a size smaller than its field */
-	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_E_FORMAT);
 	build(&h, 7, e, n);
 	put64(h.b + 44, 1ull << 63);                    /* OsMleData size past the end */
-	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_E_FORMAT);
 	build(&h, 7, e, n);
 	put64(h.b + 116, 8 + 50);                       /* OsSinitData v7 shorter than 92 */
-	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_txtheap_parse(NULL, 0, &t), AEM_TPM_E_INVAL);
+	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_E_FORMAT);
+	assert_int_equal(aem_txtheap_parse(NULL, 0, &t), AEM_E_INVAL);
 	/* a bad SinitMleData (only SINIT writes it) does not hide the log */
 	build(&h, 7, e, n);
 	put64(h.b + 124 + 92 + n, 0xffff);
@@ -210,28 +210,28 @@ static void test_bad_elements(void **state)
 	n = elt(e, 4, NULL, 0);                         /* size 0: would loop forever */
 	put32(e + 4, 0);
 	build(&h, 7, e, n + 8);
-	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_E_FORMAT);
 	n = elt(e, 4, b, 16);                           /* element past the table */
 	put32(e + 4, 200);
 	build(&h, 7, e, n);
-	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_E_FORMAT);
 	n = elt(e, 5, b, 4);                            /* type 5 too short for its u64 */
 	n += elt(e + n, 0, NULL, 0);
 	build(&h, 7, e, n);
-	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_E_FORMAT);
 	n = elt_tcg(e, 0x1000, 0x100, 0x80, 0x40);      /* first > next */
 	build(&h, 7, e, n);
-	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_E_FORMAT);
 	n = elt_tcg(e, 0x1000, 0x100, 0, 0x101);        /* next past the allocation */
 	build(&h, 7, e, n);
-	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_E_FORMAT);
 	n = elt_tcg(e, UINT64_MAX - 0x10, 0x100, 0, 0x20); /* address wraps */
 	build(&h, 7, e, n);
-	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_E_FORMAT);
 	put32(b, 0x10000000);                           /* type 7 count beyond the element */
 	n = elt(e, 7, b, 4 + 24);
 	build(&h, 7, e, n);
-	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_txtheap_parse(h.b, h.n, &t), AEM_E_FORMAT);
 }
 
 static void test_container_span(void **state)
@@ -251,14 +251,14 @@ static void test_container_span(void **state)
 	assert_int_equal(aem_txt_container_span(hdr, sizeof(hdr), &d, &empty), 0);
 	assert_true(empty);
 	put32(hdr + 44, 0x5001);
-	assert_int_equal(aem_txt_container_span(hdr, sizeof(hdr), &d, &empty), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_txt_container_span(hdr, sizeof(hdr), &d, &empty), AEM_E_FORMAT);
 	put32(hdr + 44, 0x100);
 	put32(hdr + 40, 20);                            /* events inside the header */
-	assert_int_equal(aem_txt_container_span(hdr, sizeof(hdr), &d, &empty), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_txt_container_span(hdr, sizeof(hdr), &d, &empty), AEM_E_FORMAT);
 	put32(hdr + 40, 48);
-	assert_int_equal(aem_txt_container_span(hdr, 47, &d, &empty), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_txt_container_span(hdr, 47, &d, &empty), AEM_E_FORMAT);
 	hdr[0] = 'X';
-	assert_int_equal(aem_txt_container_span(hdr, sizeof(hdr), &d, &empty), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_txt_container_span(hdr, sizeof(hdr), &d, &empty), AEM_E_FORMAT);
 }
 
 static uint8_t *load_fixture(const char *machine, size_t *len)

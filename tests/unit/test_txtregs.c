@@ -45,8 +45,8 @@ static void test_parse(void **state)
 	memset(snap, 0xff, sizeof(snap));
 	assert_int_equal(aem_txt_parse(snap, sizeof(snap), &r), 0);
 	assert_true(r.absent);
-	assert_int_equal(aem_txt_parse(snap, 0x8f7, &r), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_txt_parse(NULL, 0, &r), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_txt_parse(snap, 0x8f7, &r), AEM_E_FORMAT);
+	assert_int_equal(aem_txt_parse(NULL, 0, &r), AEM_E_FORMAT);
 }
 
 static void test_errorcode(void **state)

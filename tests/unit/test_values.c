@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "err.h"
-#include "sealed.h"
+#include "fileio.h"
 #include "values.h"
 
 #define SHA256_16 "6ed031d8df1e3a8f34ba2b1006ce0aead0ad5655652082b88a72e726926f0c4d"
@@ -60,9 +60,9 @@ static void test_pcrread_binary(void **state)
 	expect_hex(&v, 16, SHA256_16);
 	expect_hex(&v, 23, SHA256_23);
 	/* the same file does not fit another selection or bank */
-	assert_int_equal(aem_values_parse(buf, len, AEM_BANK_SHA256, 1u << 16, &v), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_values_parse(buf, len, AEM_BANK_SHA1, M16_23, &v), AEM_TPM_E_FORMAT);
-	assert_int_equal(aem_values_parse(buf, len - 1, AEM_BANK_SHA256, M16_23, &v), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_values_parse(buf, len, AEM_BANK_SHA256, 1u << 16, &v), AEM_E_FORMAT);
+	assert_int_equal(aem_values_parse(buf, len, AEM_BANK_SHA1, M16_23, &v), AEM_E_FORMAT);
+	assert_int_equal(aem_values_parse(buf, len - 1, AEM_BANK_SHA256, M16_23, &v), AEM_E_FORMAT);
 	aem_buf_free(buf, len);
 
 	load_fixture("pcrread_sha1_16_23.bin", &buf, &len);
@@ -96,7 +96,7 @@ static void test_json_missing_pcr(void **state)
 
 	(void)state;
 	assert_int_equal(parse_str("{\"bank\":\"sha256\",\"pcrs\":{\"16\":\"" SHA256_16 "\"}}",
-				   AEM_BANK_SHA256, M16_23 | 1u << 13, &v), AEM_TPM_E_FORMAT);
+				   AEM_BANK_SHA256, M16_23 | 1u << 13, &v), AEM_E_FORMAT);
 	assert_int_equal(v.mask, 1u << 16);
 	expect_hex(&v, 16, SHA256_16);
 	/* asking again for the present ones succeeds */
@@ -104,10 +104,10 @@ static void test_json_missing_pcr(void **state)
 				   AEM_BANK_SHA256, v.mask, &v), 0);
 	/* a malformed entry is never reported as merely missing, wanted or not */
 	assert_int_equal(parse_str("{\"pcrs\":{\"16\":\"" SHA256_16 "\",\"23\":\"zz\"}}",
-				   AEM_BANK_SHA256, M16_23, &v), AEM_TPM_E_FORMAT);
+				   AEM_BANK_SHA256, M16_23, &v), AEM_E_FORMAT);
 	assert_int_equal(v.mask, 0);
 	assert_int_equal(parse_str("{\"pcrs\":{\"16\":\"" SHA256_16 "\",\"23\":\"zz\"}}",
-				   AEM_BANK_SHA256, 1u << 16, &v), AEM_TPM_E_FORMAT);
+				   AEM_BANK_SHA256, 1u << 16, &v), AEM_E_FORMAT);
 }
 
 static void test_json_malformed(void **state)
@@ -138,7 +138,7 @@ static void test_json_malformed(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (parse_str(bad[i], AEM_BANK_SHA256, 1u << 16, &v) != AEM_TPM_E_FORMAT)
+		if (parse_str(bad[i], AEM_BANK_SHA256, 1u << 16, &v) != AEM_E_FORMAT)
 			fail_msg("accepted: %s", bad[i]);
 }
 
@@ -161,12 +161,12 @@ static void test_bad_args(void **state)
 	uint8_t b[32] = { 0 };
 
 	(void)state;
-	assert_int_equal(aem_values_parse(b, 32, AEM_BANK_NONE, 1u << 17, &v), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_values_parse(b, 32, AEM_BANK_SHA256, 0, &v), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_values_parse(b, 32, AEM_BANK_SHA256, 1u << 24, &v), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_values_parse(NULL, 32, AEM_BANK_SHA256, 1u << 17, &v), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_values_parse(b, 32, AEM_BANK_SHA256, 1u << 17, NULL), AEM_TPM_E_INVAL);
-	assert_int_equal(aem_values_parse(NULL, 0, AEM_BANK_SHA256, 1u << 17, &v), AEM_TPM_E_FORMAT);
+	assert_int_equal(aem_values_parse(b, 32, AEM_BANK_NONE, 1u << 17, &v), AEM_E_INVAL);
+	assert_int_equal(aem_values_parse(b, 32, AEM_BANK_SHA256, 0, &v), AEM_E_INVAL);
+	assert_int_equal(aem_values_parse(b, 32, AEM_BANK_SHA256, 1u << 24, &v), AEM_E_INVAL);
+	assert_int_equal(aem_values_parse(NULL, 32, AEM_BANK_SHA256, 1u << 17, &v), AEM_E_INVAL);
+	assert_int_equal(aem_values_parse(b, 32, AEM_BANK_SHA256, 1u << 17, NULL), AEM_E_INVAL);
+	assert_int_equal(aem_values_parse(NULL, 0, AEM_BANK_SHA256, 1u << 17, &v), AEM_E_FORMAT);
 }
 
 int main(void)
