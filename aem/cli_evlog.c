@@ -4,7 +4,7 @@
 
 #include "err.h"
 #include "fileio.h"
-#include "evlog.h"
+#include "evlog_live.h"
 #include "hashfile.h"
 #include "runtime.h"
 

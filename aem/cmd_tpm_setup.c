@@ -177,7 +177,7 @@ int cmd_tpm_setup(int argc, char **argv)
 		printf(created ? "created the storage root key at 0x81000001\n"
 			       : "the storage root key at 0x81000001 is already set up: nothing changed\n");
 	}
-	/* The TPM identity aem stores sealed files under (tpm_setup_nv.c). */
+	/* The TPM identity aem stores sealed files under (setup_identity above). */
 	c = err ? AEM_EXIT_OK : setup_identity(t);
 	aem_tpm_close(t);
 	aem_tpm12_set_owner_secret(NULL);

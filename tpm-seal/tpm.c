@@ -29,7 +29,7 @@ static int copy_spec(const char *s, char *out, size_t len)
 	return 0;
 }
 
-/* A plain read of the kernel's answer: libaemtpm sits below aem/runtime.c
+/* A plain read of the kernel's answer: libaemtpm sits below aem/platform/runtime.c
  * and may not call it. Absent file (no TPM, old kernel) = no hint. */
 static int sysfs_major(void)
 {

@@ -1,4 +1,4 @@
-/* GRUB entry generator (lifecycle_grub.h). The measured command line of a
+/* GRUB entry generator (grubgen.h). The measured command line of a
  * module is its arguments joined by single spaces, so each argument is
  * written as one GRUB word and the reader gets back the same string. */
 #include "grubgen.h"

@@ -36,7 +36,7 @@ int aem_lc_open(struct aem_lc *lc, const char *conf, const char *tcti, bool need
 void aem_lc_close(struct aem_lc *lc);
 
 /* The identity (random, written once, never replaced): read in
- * lifecycle_boot.c, set up in tpm_setup_nv.c. */
+ * lifecycle_boot.c, set up in lifecycle.c (by aem tpm-setup). */
 int aem_lc_id_read(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN]);
 int aem_lc_id_setup(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN], int *created);
 

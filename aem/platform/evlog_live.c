@@ -1,7 +1,7 @@
 /* The live TXT event log: public space -> heap -> OsSinitData log pointer -> the log.
  * Every read goes through the runtime layer (read-only /dev/mem, or a recorded
  * machine's phys/ files), so the same code runs against fixtures in tests. */
-#include "evlog.h"
+#include "evlog_live.h"
 #include "txtheap.h"
 #include "txtregs.h"
 #include "runtime.h"

@@ -1,4 +1,4 @@
-/* libFuzzer target: SINIT ACM header and chipset ID list (aem/acm.c). */
+/* libFuzzer target: SINIT ACM header and chipset ID list (aem/doctor/acm.c). */
 #include <stdint.h>
 #include <string.h>
 

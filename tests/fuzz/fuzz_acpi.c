@@ -1,5 +1,5 @@
-/* libFuzzer target: ACPI DMAR/IVRS tables (aem/acpi.c), and the same bytes
- * as a TXT public space snapshot (aem/txtregs.c). */
+/* libFuzzer target: ACPI DMAR/IVRS tables (aem/doctor/acpi.c), and the same bytes
+ * as a TXT public space snapshot (aem/platform/txtregs.c). */
 #include <stdint.h>
 #include <string.h>
 

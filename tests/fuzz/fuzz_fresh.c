@@ -1,4 +1,4 @@
-/* libFuzzer target: the sealed bundle and the NV freshness slot (aem/fresh.c),
+/* libFuzzer target: the sealed bundle and the NV freshness slot (aem/lifecycle/fresh.c),
  * and the aem.conf reader. A bundle that parses must build back to the same
  * bytes; a slot that parses must serialize back to a slot that parses alike. */
 #include <stdint.h>

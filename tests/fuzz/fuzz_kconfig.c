@@ -1,4 +1,4 @@
-/* libFuzzer target: Kconfig files and the baseline syntax (aem/kconfig.c),
+/* libFuzzer target: Kconfig files and the baseline syntax (aem/doctor/kconfig.c),
  * then a lint of the one against the other. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* libFuzzer target: the ext4 superblock reader and the enrolled-USB-identity
- * parser of aem/media.c (the identity string is NUL-terminated first). */
+ * parser of aem/lifecycle/media.c (the identity string is NUL-terminated first). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -31,7 +31,7 @@ assert_eq "PCR 19 untouched on TPM 2.0" "$(printf '0%.0s' $(seq 64))" "$(pcr_tpm
 
 # tboot's default policy entry, as found in a real tboot log from Intel hardware.
 # The first tboot (0x501) event of the real log is the policy entry into PCR 17.
-real=$AEM_SHARED/testdata/txt-logs/intel-tboot-tpm2-tcg.bin
+real=$AEM_SRC/tests/unit/data/intel-tboot-tpm2-tcg.bin   # provenance: tests/unit/data/README.md
 [ -f "$real" ] || fail "real log fixture $real missing"
 real_p=$(tpm2_eventlog "$real" 2>/dev/null | awk '/DigestCount: 1/ {one=1} one && /Digest: "/ {gsub(/"/, "", $2); print $2; exit}')
 [ ${#real_p} -eq 64 ] || fail "no single-digest tboot event in $real"

@@ -1,4 +1,4 @@
-/* Unit tests of aem/acm.c with synthetic SINIT ACMs laid out byte by byte from
+/* Unit tests of aem/doctor/acm.c with synthetic SINIT ACMs laid out byte by byte from
  * the structures in tboot's include/txt/acmod.h (acm_hdr_t: header_len at 4,
  * module_vendor at 16, date at 20, size in dwords at 24, scratch_size at 124;
  * info table at (header_len + scratch_size) * 4 with the ACM_UUID_V3, type at

@@ -1,4 +1,4 @@
-/* Unit tests of aem/acpi.c: DMAR and IVRS tables written byte by byte from the
+/* Unit tests of aem/doctor/acpi.c: DMAR and IVRS tables written byte by byte from the
  * ACPI header layout (signature, length at 4, checksum at 9), the VT-d DMAR
  * layout (host address width at 36, flags at 37, structures from 48 as
  * {u16 type, u16 length}) and the AMD IVRS layout (IVinfo at 36, blocks from

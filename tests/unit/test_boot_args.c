@@ -1,4 +1,4 @@
-/* Unit tests of aem/boot_args.c: the kernel command line as the boot path
+/* Unit tests of aem/lifecycle/boot_args.c: the kernel command line as the boot path
  * reads it (hand-written command lines; the expected values are the inputs). */
 #include <stdarg.h>
 #include <stddef.h>

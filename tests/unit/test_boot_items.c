@@ -1,7 +1,7 @@
 /* Unit tests of the bundle items the boot program reads: the totp item
  * (secret-display/totp_item.c; the bytes built by hand from the layout in
- * docs/totp.md), the display selection of aem.conf (aem/config.c), and what
- * aem-boot takes out of a bundle (aem/boot_secret.c). */
+ * docs/totp.md), the display selection of aem.conf (aem/lifecycle/config.c), and what
+ * aem-boot takes out of a bundle (initramfs-hooks/aem-boot/boot_secret.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

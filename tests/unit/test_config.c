@@ -1,4 +1,4 @@
-/* Unit tests of the aem.conf reader (aem/config.c). Expected masks are written
+/* Unit tests of the aem.conf reader (aem/lifecycle/config.c). Expected masks are written
  * out as bits by hand from the documented defaults (docs/aem.conf.5.md). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Unit tests of the mismatch diagnosis (aem/diagnose.c). The real Intel log
+/* Unit tests of the mismatch diagnosis (aem/launch/diagnose.c). The real Intel log
  * (tests/unit/data/intel-tboot-tpm2-tcg-heap.bin) is the boot: its README says its
  * first two 0x501 events are tboot's default policy entry into PCR 17 and 18 and the
  * next ones the modules; the "other boot" is the same log with one digest changed. */

@@ -1,5 +1,5 @@
-/* Unit tests of the doctor's verdict (aem/doctor_verdict.c) on hand-set facts,
- * of its sysfs PCR parser, and of the runtime layer's replay (aem/runtime.c)
+/* Unit tests of the doctor's verdict (aem/doctor/doctor_verdict.c) on hand-set facts,
+ * of its sysfs PCR parser, and of the runtime layer's replay (aem/platform/runtime.c)
  * on a fixture directory built here. */
 #include <stdarg.h>
 #include <stddef.h>

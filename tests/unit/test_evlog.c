@@ -1,6 +1,6 @@
-/* Unit tests of the TXT event-log parsers and replay (aem/evlog_*.c).
+/* Unit tests of the TXT event-log parsers and replay (aem/launch/evlog_*.c).
  * Expected PCR values are printed by tpm2-tools 5.4 `tpm2_eventlog FILE` for the real
- * logs in tests/unit/data (copied from the shared testdata); the TPM 1.2 container and
+ * logs in tests/unit/data (their provenance: tests/unit/data/README.md); the TPM 1.2 container and
  * legacy per-bank logs are the heap log's events re-encoded by data/mk-txt-logs.py, so
  * their replay must give the values tpm2_eventlog prints for the heap log. */
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* Unit tests of the freshness slots and the sealed bundle (aem/fresh.c). The
+/* Unit tests of the freshness slots and the sealed bundle (aem/lifecycle/fresh.c). The
  * token hash vector is SHA-256 of 32 zero bytes as printed by coreutils'
  * sha256sum; the byte layouts are written out by hand from docs/lifecycle.md. */
 #include <stdarg.h>

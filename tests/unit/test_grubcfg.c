@@ -1,4 +1,4 @@
-/* Unit tests of the grub.cfg reader (aem/grubcfg.c). The expected command lines are
+/* Unit tests of the grub.cfg reader (aem/launch/grubcfg.c). The expected command lines are
  * written out by hand from GRUB's rules (arguments after the file name, joined by single
  * spaces, quotes removed, variables expanded), not produced by the code under test. */
 #include <stdarg.h>

@@ -1,5 +1,5 @@
-/* Unit tests of the GRUB entry generator (aem/lifecycle_grub.c): its output is read
- * back with the project's grub.cfg reader (aem/grubcfg.c, written separately to GRUB's
+/* Unit tests of the GRUB entry generator (aem/launch/grubgen.c): its output is read
+ * back with the project's grub.cfg reader (aem/launch/grubcfg.c, written separately to GRUB's
  * rules) and must give exactly the modules and command lines written here by hand. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Unit tests of aem/kconfig.c: Kconfig parsing, the baseline syntax and the
+/* Unit tests of aem/doctor/kconfig.c: Kconfig parsing, the baseline syntax and the
  * lint verdicts, on small hand-written inputs whose expected results follow
  * from Kconfig's file format and the baseline syntax documented in
  * coreboot-configs/baseline.conf. */

@@ -1,4 +1,4 @@
-/* Unit tests of the sidecar documents (aem/lifecycle_expect.c): the shape a
+/* Unit tests of the sidecar documents (aem/lifecycle/lifecycle_expect.c): the shape a
  * reader (aem unseal, the diagnosis) relies on, read back with json-c's
  * parser, and the file rules: written atomically, renamed with its sealed
  * file, never left describing another file. */

@@ -1,4 +1,4 @@
-/* Unit tests of aem/luks.c against the cryptsetup CLI as the oracle: the
+/* Unit tests of aem/lifecycle/luks.c against the cryptsetup CLI as the oracle: the
  * digest must equal sha256sum / sha1sum of `cryptsetup luksHeaderBackup`
  * of the same image, for LUKS2 and LUKS1 (skipped without cryptsetup). */
 #include <stdarg.h>

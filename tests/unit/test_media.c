@@ -1,4 +1,4 @@
-/* Unit tests of aem/media.c. The superblock oracle is mkfs.ext4 itself: an
+/* Unit tests of aem/lifecycle/media.c. The superblock oracle is mkfs.ext4 itself: an
  * image made with -U UUID -L LABEL must parse to exactly those (skipped when
  * mkfs.ext4 is missing). Device scanning runs on fake sysfs/dev trees. */
 #include <stdarg.h>

@@ -1,5 +1,5 @@
-/* Unit tests of the password box (aem/pwbox.c), the TOTP file format
- * (aem/totp_tpm.c), the multi-factor key file writer (aem/mfa.c) and the RTC
+/* Unit tests of the password box (aem/lifecycle/pwbox.c), the TOTP file format
+ * (aem/lifecycle/totp_tpm.c), the multi-factor key file writer (aem/lifecycle/mfa.c) and the RTC
  * check. Malformed inputs are built by hand from the layouts in
  * docs/multifactor.md and docs/totp.md; the cryptographic round trip is
  * checked against an independent implementation in tests/totp (Python). */

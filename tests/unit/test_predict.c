@@ -1,4 +1,4 @@
-/* Unit tests of aem/predict.c against the real Intel TXT log (tests/unit/data): PCR 18
+/* Unit tests of aem/launch/predict.c against the real Intel TXT log (tests/unit/data): PCR 18
  * of that boot received only SINIT's events and tboot's policy entry, so a prediction
  * without modules must reproduce the value tpm2_eventlog replays for PCR 18 (tpm2-tools
  * 5.4 `tpm2_eventlog intel-tboot-tpm2-tcg.bin`). The module path is covered against

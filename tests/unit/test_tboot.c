@@ -1,5 +1,5 @@
-/* Unit tests of tboot's measurement rules (aem/tboot.c) and module hashing
- * (aem/hashfile.c). Oracles: the policy-entry constants of the architecture brief (the
+/* Unit tests of tboot's measurement rules (aem/launch/tboot.c) and module hashing
+ * (aem/platform/hashfile.c). Oracles: the policy-entry constants of the architecture brief (the
  * sha256 one is also the first 0x501 digest of the real Intel logs in tests/unit/data);
  * module digests printed by Debian's tb_polgen:
  *   printf 'hello image\n' > img

@@ -1,4 +1,4 @@
-/* Unit tests of the TXT heap walk (aem/txtheap.c). Heaps are built here byte by byte
+/* Unit tests of the TXT heap walk (aem/launch/txtheap.c). Heaps are built here byte by byte
  * from tboot's include/txt/heap.h layout, and the committed fixture heaps of
  * tests/model/fixtures (written by tests/model/make-fixtures) are parsed: the expected
  * addresses are the constants that script wrote. Then every way a size or offset can

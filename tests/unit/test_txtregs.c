@@ -1,4 +1,4 @@
-/* Unit tests of aem/txtregs.c: register snapshots are written byte by byte at
+/* Unit tests of aem/platform/txtregs.c: register snapshots are written byte by byte at
  * the offsets of the Intel TXT Software Development Guide; expected decodings
  * are worked out by hand from the documented bit layout. */
 #include <stdarg.h>
