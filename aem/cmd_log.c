@@ -1,5 +1,5 @@
 /* aem log: print a TXT event log (each event, its digests and data) and the PCR values
- * its replay gives. Also home of the log loader the other measurement verbs share. */
+ * its replay gives. */
 #include "cli.h"
 #include "evlog.h"
 #include "hashfile.h"

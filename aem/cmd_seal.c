@@ -1,5 +1,5 @@
 /* aem seal: seal a secret to PCR values (current ones, or given ones with
- * --expect). Also the helpers the TPM verbs share (exit codes, PIN entry). */
+ * --expect). */
 #include "cli.h"
 #include "err.h"
 #include "fileio.h"

@@ -1,4 +1,4 @@
-/* aem totp init | reseal | code | show: TOTP keys sealed to the measured boot
+/* aem totp init | reseal: TOTP keys sealed to the measured boot
  * (totp_tpm.h). init makes a fresh 160-bit key, shows the otpauth URI and its
  * QR code, checks a code from the phone, seals the key and writes a
  * password-protected recovery copy (pwbox.h) that reseal reads later. */

@@ -1,12 +1,11 @@
-/* aem — the Anti Evil Maid command: verb dispatch only; each verb lives in cmd_<verb>.c. */
+/* aem — the Anti Evil Maid command: the verb table and dispatch only; each verb
+ * lives in cmd_<verb>.c (docs/architecture.md). */
 #include "cli.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/prctl.h>
-
-#define AEM_VERSION "0.1.0"
 
 static const struct verb {
 	const char *name;
@@ -33,14 +32,6 @@ static const struct verb {
 	{ "grub-config", cmd_grub_config, "print GRUB entries for an AEM boot" },
 	{ "boot-unseal", cmd_boot_unseal, "boot path: unseal the media, check freshness, rotate" },
 };
-
-int cmd_version(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	printf("aem %s\n", AEM_VERSION);
-	return AEM_EXIT_OK;
-}
 
 static void usage(FILE *f)
 {
