@@ -261,14 +261,6 @@ static int read_tboot(const struct popts *o, struct aem_predict_in *in, uint8_t 
 	return AEM_EXIT_OK;
 }
 
-static void what_text(const struct aem_predict_event *e, char *buf, size_t len)
-{
-	if (e->what == AEM_PRED_MODULE)
-		snprintf(buf, len, "module %d", e->index);
-	else
-		snprintf(buf, len, "%s", aem_predict_what_name(e->what));
-}
-
 static json_object *events_json(const struct aem_predict_in *in, const struct aem_predict_out *r)
 {
 	json_object *a = json_object_new_array();
@@ -278,18 +270,18 @@ static json_object *events_json(const struct aem_predict_in *in, const struct ae
 		const struct aem_predict_event *e = &r->ev[i];
 		json_object *o = json_object_new_object();
 
-		if (e->what != AEM_PRED_SKIPPED) {
+		if (e->role != AEM_ROLE_SKIPPED) {
 			json_object_object_add(o, "pcr", json_object_new_int64(e->pcr));
 			snprintf(buf, sizeof(buf), "0x%x", e->type);
 			json_object_object_add(o, "type", json_object_new_string(buf));
 		}
-		what_text(e, buf, sizeof(buf));
-		json_object_object_add(o, "what", json_object_new_string(buf));
+		json_object_object_add(o, "what", json_object_new_string(
+			aem_role_name(e->role, e->index, e->type, buf, sizeof(buf))));
 		if (e->file)
 			json_object_object_add(o, "file", json_object_new_string(e->file));
 		if (e->cmdline)
 			json_object_object_add(o, "cmdline", json_object_new_string(e->cmdline));
-		if (e->what != AEM_PRED_SKIPPED)
+		if (e->role != AEM_ROLE_SKIPPED)
 			json_object_object_add(o, "digest", json_object_new_string(
 				aem_hex(e->digest, aem_bank_size(in->bank), hex)));
 		json_object_array_add(a, o);
@@ -335,8 +327,8 @@ static void print_text(FILE *f, const struct aem_predict_in *in,
 	for (size_t i = 0; i < r->nev; i++) {
 		const struct aem_predict_event *e = &r->ev[i];
 
-		what_text(e, what, sizeof(what));
-		if (e->what == AEM_PRED_SKIPPED) {
+		aem_role_name(e->role, e->index, e->type, what, sizeof(what));
+		if (e->role == AEM_ROLE_SKIPPED) {
 			fprintf(f, "  -- %s: %s\n", what, e->file);
 			continue;
 		}

@@ -27,12 +27,7 @@ static void print_event(const char *label, const struct aem_diag_event *e, enum 
 
 	if (!e)
 		return;
-	if (e->kind == AEM_DIAG_MODULE)
-		snprintf(name, sizeof(name), "module %d", e->index);
-	else if (e->kind == AEM_DIAG_SINIT)
-		snprintf(name, sizeof(name), "SINIT %s", aem_evlog_type_name(e->type));
-	else
-		snprintf(name, sizeof(name), "%s", e->kind == AEM_DIAG_MLE ? "MLE hash" : "tboot policy");
+	aem_role_name(e->role, e->index, e->type, name, sizeof(name));
 	printf("  %s: %s%s%s%s%s%s, PCR %u, %s", label, name, e->file ? " " : "",
 	       e->file ? e->file : "", e->cmdline ? " (cmdline \"" : "",
 	       e->cmdline ? e->cmdline : "", e->cmdline ? "\")" : "", e->pcr,

@@ -63,14 +63,14 @@ static unsigned policy_count(const struct aem_evlog *log, enum aem_bank bank, si
 static void classify(struct aem_diag_event *e, uint32_t type, unsigned *ntboot, unsigned npol)
 {
 	if (type == AEM_EV_MLE_HASH) {
-		e->kind = AEM_DIAG_MLE;
+		e->role = AEM_ROLE_MLE;
 	} else if (type != AEM_EV_TBOOT) {
-		e->kind = AEM_DIAG_SINIT;
+		e->role = AEM_ROLE_SINIT;
 	} else if (*ntboot < npol) {
-		e->kind = AEM_DIAG_POLICY;
+		e->role = AEM_ROLE_POLICY;
 		(*ntboot)++;
 	} else {
-		e->kind = AEM_DIAG_MODULE;
+		e->role = AEM_ROLE_MODULE;
 		e->index = (int)(*ntboot - npol);
 		(*ntboot)++;
 	}
@@ -119,24 +119,26 @@ static const char *jstr(json_object *o, const char *key)
 	       json_object_get_string(v) : NULL;
 }
 
-/* The role of a document's event: from its "what" (aem predict's words), else from its
- * type (documents that name events by type, e.g. "TBOOT"). Returns 1 for a tboot event
- * whose role the document does not say (classified afterwards, as from a log), 0 when
- * known, -1 for an event that is not a measurement of the launch (e.g. PCR 13's). */
-static int kind_from_what(const char *what, uint32_t type, struct aem_diag_event *e)
+/* The role of a document's event: from its "what" (role.h's names), else from its type
+ * (documents that name events by type, e.g. "TBOOT"); the type MLE_HASH wins over the
+ * name. A tboot event whose role the document does not say keeps AEM_ROLE_NONE (then
+ * classified as from a log). Returns 0, or -1 for an event that is not a measurement
+ * of the launch (e.g. PCR 13's). */
+static int role_from_what(const char *what, uint32_t type, struct aem_diag_event *e)
 {
-	int idx;
+	enum aem_role r = AEM_ROLE_NONE;
+	int idx = -1;
 
-	if (!strcmp(what, "MLE hash") || type == AEM_EV_MLE_HASH)
-		e->kind = AEM_DIAG_MLE;
-	else if (!strcmp(what, "tboot policy"))
-		e->kind = AEM_DIAG_POLICY;
-	else if (sscanf(what, "module %d", &idx) == 1 && idx >= 0)
-		e->kind = AEM_DIAG_MODULE, e->index = idx;
+	if (aem_role_parse(what, &r, &idx) != 0)
+		r = AEM_ROLE_NONE;
+	if (r == AEM_ROLE_MLE || type == AEM_EV_MLE_HASH)
+		e->role = AEM_ROLE_MLE;
+	else if (r == AEM_ROLE_POLICY || r == AEM_ROLE_MODULE)
+		e->role = r, e->index = idx;
 	else if (type == AEM_EV_TBOOT)
-		return 1;
-	else if (!strncmp(what, "SINIT", 5) || (type >= 0x400 && type <= 0x4ff))
-		e->kind = AEM_DIAG_SINIT;
+		e->role = AEM_ROLE_NONE;
+	else if (r == AEM_ROLE_SINIT || (type >= 0x400 && type <= 0x4ff))
+		e->role = AEM_ROLE_SINIT;
 	else
 		return -1;
 	return 0;
@@ -144,21 +146,21 @@ static int kind_from_what(const char *what, uint32_t type, struct aem_diag_event
 
 /* tboot events a document lists without their role: policy entries first (one, or two
  * equal ones into PCR 17 then 18 with the D/A mapping), then the modules. */
-static void classify_tboot(struct aem_diag_boot *b, const bool *unknown)
+static void classify_tboot(struct aem_diag_boot *b)
 {
 	struct aem_diag_event *first = NULL, *second = NULL;
 	unsigned npol = 1, k = 0;
 
 	for (size_t i = 0; i < b->n && !second; i++)
-		if (unknown[i])
+		if (b->ev[i].role == AEM_ROLE_NONE)
 			*(first ? &second : &first) = &b->ev[i];
 	if (first && second && first->pcr == 17 && second->pcr == 18 &&
 	    !memcmp(first->digest, second->digest, aem_bank_size(b->bank)))
 		npol = 2;
 	for (size_t i = 0; i < b->n; i++) {
-		if (!unknown[i])
+		if (b->ev[i].role != AEM_ROLE_NONE)
 			continue;
-		b->ev[i].kind = k < npol ? AEM_DIAG_POLICY : AEM_DIAG_MODULE;
+		b->ev[i].role = k < npol ? AEM_ROLE_POLICY : AEM_ROLE_MODULE;
 		b->ev[i].index = k < npol ? -1 : (int)(k - npol);
 		k++;
 	}
@@ -174,13 +176,13 @@ static int strdup_opt(const char *s, char **out)
 
 /* One element of "events"; events without a digest (modules tboot drops) and events
  * outside the launch are skipped. */
-static int event_from_json(json_object *o, struct aem_diag_boot *b, size_t cap, bool *unknown)
+static int event_from_json(json_object *o, struct aem_diag_boot *b, size_t cap)
 {
 	const char *what = jstr(o, "what"), *digest = jstr(o, "digest"), *type = jstr(o, "type");
 	struct aem_diag_event tmp = { .index = -1, .log_index = SIZE_MAX }, *e;
 	json_object *pcr;
 	int64_t p;
-	int role, rc;
+	int rc;
 
 	if (!digest)
 		return 0;
@@ -191,14 +193,13 @@ static int event_from_json(json_object *o, struct aem_diag_boot *b, size_t cap, 
 		return AEM_E_FORMAT;
 	tmp.pcr = (unsigned)p;
 	tmp.type = type ? (uint32_t)strtoul(type, NULL, 16) : 0;
-	if ((role = kind_from_what(what ? what : "", tmp.type, &tmp)) < 0)
+	if (role_from_what(what ? what : "", tmp.type, &tmp) < 0)
 		return 0;
-	if (tmp.kind == AEM_DIAG_SINIT)
+	if (tmp.role == AEM_ROLE_SINIT)
 		b->has_sinit = true;
 	if (!(e = add(b, cap)))
 		return AEM_E_FORMAT;
 	*e = tmp;
-	unknown[b->n - 1] = role == 1;
 	if ((rc = strdup_opt(jstr(o, "file"), &e->file)) != 0)
 		return rc;
 	return strdup_opt(jstr(o, "cmdline"), &e->cmdline);
@@ -225,7 +226,6 @@ static int boot_from_json(json_object *root, struct aem_diag_boot *b)
 {
 	json_object *evs, *pcrs;
 	const char *fam = jstr(root, "family");
-	bool *unknown = NULL;
 	size_t n;
 	int rc = 0;
 
@@ -243,13 +243,12 @@ static int boot_from_json(json_object *root, struct aem_diag_boot *b)
 		return AEM_E_FORMAT;
 	if (!n)
 		return 0;
-	if (!(b->ev = calloc(n, sizeof(*b->ev))) || !(unknown = calloc(n, sizeof(*unknown))))
+	if (!(b->ev = calloc(n, sizeof(*b->ev))))
 		return AEM_E_NOMEM;
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = event_from_json(json_object_array_get_idx(evs, i), b, n, unknown);
+		rc = event_from_json(json_object_array_get_idx(evs, i), b, n);
 	if (rc == 0)
-		classify_tboot(b, unknown);
-	free(unknown);
+		classify_tboot(b);
 	return rc;
 }
 
@@ -276,16 +275,6 @@ int aem_diag_from_json(const char *text, size_t len, struct aem_diag_boot *b)
 	return rc;
 }
 
-static void what_of(const struct aem_diag_event *e, char *buf, size_t size)
-{
-	switch (e->kind) {
-	case AEM_DIAG_MLE: snprintf(buf, size, "MLE hash"); break;
-	case AEM_DIAG_POLICY: snprintf(buf, size, "tboot policy"); break;
-	case AEM_DIAG_MODULE: snprintf(buf, size, "module %d", e->index); break;
-	default: snprintf(buf, size, "SINIT %s", aem_evlog_type_name(e->type)); break;
-	}
-}
-
 int aem_diag_to_json(const struct aem_diag_boot *b, char **out)
 {
 	json_object *root = json_object_new_object(), *evs = json_object_new_array();
@@ -309,8 +298,8 @@ int aem_diag_to_json(const struct aem_diag_boot *b, char **out)
 		json_object_object_add(o, "pcr", json_object_new_int64(e->pcr));
 		snprintf(buf, sizeof(buf), "0x%x", e->type);
 		json_object_object_add(o, "type", json_object_new_string(buf));
-		what_of(e, buf, sizeof(buf));
-		json_object_object_add(o, "what", json_object_new_string(buf));
+		json_object_object_add(o, "what", json_object_new_string(
+			aem_role_name(e->role, e->index, e->type, buf, sizeof(buf))));
 		if (e->file)
 			json_object_object_add(o, "file", json_object_new_string(e->file));
 		if (e->cmdline)
@@ -329,7 +318,7 @@ int aem_diag_to_json(const struct aem_diag_boot *b, char **out)
 
 static bool is_tboot(const struct aem_diag_event *e)
 {
-	return e->kind == AEM_DIAG_POLICY || e->kind == AEM_DIAG_MODULE;
+	return e->role == AEM_ROLE_POLICY || e->role == AEM_ROLE_MODULE;
 }
 
 /* The k-th event of a class (SINIT's own, MLE, tboot's), or NULL. */
@@ -337,7 +326,7 @@ static const struct aem_diag_event *nth(const struct aem_diag_boot *b, int cls, 
 {
 	for (size_t i = 0; i < b->n; i++) {
 		const struct aem_diag_event *e = &b->ev[i];
-		int c = is_tboot(e) ? 2 : e->kind == AEM_DIAG_MLE ? 1 : 0;
+		int c = is_tboot(e) ? 2 : e->role == AEM_ROLE_MLE ? 1 : 0;
 
 		if (c == cls && k-- == 0)
 			return e;
@@ -416,18 +405,19 @@ static const char *base_name(const char *path)
 
 char *aem_diag_event_name(const struct aem_diag_event *e, char *buf, size_t size)
 {
-	switch (e->kind) {
-	case AEM_DIAG_MODULE:
-		if (e->file)
-			snprintf(buf, size, "module %d (%s)", e->index, base_name(e->file));
-		else
-			snprintf(buf, size, "module %d", e->index);
+	char role[32];
+
+	switch (e->role) {
+	case AEM_ROLE_MODULE:
+		aem_role_name(e->role, e->index, e->type, role, sizeof(role));
+		snprintf(buf, size, "%s%s%s%s", role, e->file ? " (" : "",
+			 e->file ? base_name(e->file) : "", e->file ? ")" : "");
 		break;
-	case AEM_DIAG_MLE:
+	case AEM_ROLE_MLE:
 		snprintf(buf, size, "the MLE hash (tboot%s%s or its command line)",
 			 e->file ? " " : "", e->file ? base_name(e->file) : "");
 		break;
-	case AEM_DIAG_POLICY:
+	case AEM_ROLE_POLICY:
 		snprintf(buf, size, "tboot's policy entry (its launch policy)");
 		break;
 	default:

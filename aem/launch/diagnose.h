@@ -14,18 +14,13 @@
 #include <stdint.h>
 
 #include "evlog.h"
-
-enum aem_diag_kind {
-	AEM_DIAG_SINIT,   /* SINIT's own events (listed only in documents taken from a log) */
-	AEM_DIAG_MLE,     /* SINIT's MLE_HASH event: tboot and its command line */
-	AEM_DIAG_POLICY,  /* tboot's policy entry */
-	AEM_DIAG_MODULE,  /* a module tboot measured (Xen, kernel, initramfs...) */
-};
+#include "role.h"
 
 struct aem_diag_event {
 	unsigned pcr;
 	uint32_t type;
-	enum aem_diag_kind kind;
+	enum aem_role role;         /* SINIT (listed only in documents taken from a log), MLE,
+				     * POLICY, MODULE (Xen, kernel, initramfs...) */
 	int index;                  /* module number (tboot's count), -1 otherwise */
 	char *file, *cmdline;       /* owned; NULL when unknown (events taken from a log) */
 	size_t log_index;           /* position in the event log; SIZE_MAX from a document */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "evlog.h"
+#include "role.h"
 #include "tboot.h"
 
 #define AEM_PREDICT_MAX_MODULES 32
@@ -52,17 +53,10 @@ struct aem_predict_in {
 	const struct aem_predict_io *io;       /* required when nmod > 0 */
 };
 
-enum aem_predict_what {
-	AEM_PRED_MLE,        /* SINIT's MLE hash event, recomputed for a new tboot */
-	AEM_PRED_POLICY,     /* tboot's policy entry */
-	AEM_PRED_MODULE,     /* a measured module */
-	AEM_PRED_SKIPPED,    /* an SINIT ACM / LCP data module tboot drops (not extended) */
-};
-
 struct aem_predict_event {
 	unsigned pcr;
 	uint32_t type;
-	enum aem_predict_what what;
+	enum aem_role role;    /* MLE (recomputed for a new tboot), POLICY, MODULE, SKIPPED */
 	int index;             /* module number as tboot counts them (-1 otherwise) */
 	const char *file;      /* borrowed from the input */
 	const char *cmdline;
@@ -82,7 +76,5 @@ struct aem_predict_out {
  * out->failed_module; AEM_E_FORMAT: the log lacks what the replay needs, e.g.
  * no digest of this bank in an SINIT event, or the tboot image is not one). */
 int aem_predict(const struct aem_predict_in *in, struct aem_predict_out *out);
-
-const char *aem_predict_what_name(enum aem_predict_what w);
 
 #endif

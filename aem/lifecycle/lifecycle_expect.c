@@ -41,12 +41,9 @@ void aem_lc_exp_predicted(json_object *events, const struct aem_predict_out *r,
 	for (size_t i = 0; i < r->nev; i++) {
 		const struct aem_predict_event *e = &r->ev[i];
 
-		if (e->what == AEM_PRED_SKIPPED)
+		if (e->role == AEM_ROLE_SKIPPED)
 			continue; /* never extended: nothing to compare with */
-		if (e->what == AEM_PRED_MODULE)
-			snprintf(what, sizeof(what), "module %d", e->index);
-		else
-			snprintf(what, sizeof(what), "%s", aem_predict_what_name(e->what));
+		aem_role_name(e->role, e->index, e->type, what, sizeof(what));
 		json_object_array_add(events, aem_lc_exp_event(e->pcr, e->type, what, e->file,
 							       e->cmdline, e->digest, bank));
 	}

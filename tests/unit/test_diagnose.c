@@ -47,22 +47,22 @@ static void test_from_log(void **state)
 	for (size_t i = 0; i < b.n; i++) {
 		const struct aem_diag_event *e = &b.ev[i];
 
-		if (e->kind == AEM_DIAG_POLICY) {
+		if (e->role == AEM_ROLE_POLICY) {
 			npol++;
 			assert_string_equal(aem_hex(e->digest, 32, hex), POLICY_ENTRY);
 		}
-		if (e->kind == AEM_DIAG_MODULE) {
+		if (e->role == AEM_ROLE_MODULE) {
 			assert_int_equal(e->index, (int)nmod++);
 			assert_int_equal(e->pcr, 17);
 		}
-		nmle += e->kind == AEM_DIAG_MLE;
+		nmle += e->role == AEM_ROLE_MLE;
 	}
 	assert_int_equal(npol, 2);       /* D/A: 17 and 18 */
 	assert_true(nmod >= 2);          /* kernel, initrd */
 	assert_int_equal(nmle, 1);
 	assert_true(b.has_sinit && aem_pcr_mask_has(b.pcrs.mask, 17));
 	for (size_t i = 0; i < b.n; i++)
-		if (b.ev[i].kind == AEM_DIAG_MODULE && b.ev[i].index == 1)
+		if (b.ev[i].role == AEM_ROLE_MODULE && b.ev[i].index == 1)
 			assert_string_equal(aem_diag_event_name(&b.ev[i], name, sizeof(name)), "module 1");
 	aem_diag_free(&b);
 	aem_evlog_free(&log);
@@ -82,7 +82,7 @@ static void test_json_roundtrip(void **state)
 	assert_int_equal(aem_diag_from_json(doc, strlen(doc), &b), 0);
 	assert_int_equal(a.n, b.n);
 	for (size_t i = 0; i < a.n; i++) {
-		assert_int_equal(a.ev[i].kind, b.ev[i].kind);
+		assert_int_equal(a.ev[i].role, b.ev[i].role);
 		assert_int_equal(a.ev[i].index, b.ev[i].index);
 		assert_memory_equal(a.ev[i].digest, b.ev[i].digest, 32);
 	}
@@ -187,9 +187,9 @@ static void test_bad_json(void **state)
 
 		assert_int_equal(aem_diag_from_json(doc, strlen(doc), &b), 0);
 		assert_int_equal(b.n, 3);  /* PCR 13's event is not the launch's */
-		assert_int_equal(b.ev[0].kind, AEM_DIAG_POLICY);
-		assert_int_equal(b.ev[1].kind, AEM_DIAG_POLICY);
-		assert_int_equal(b.ev[2].kind, AEM_DIAG_MODULE);
+		assert_int_equal(b.ev[0].role, AEM_ROLE_POLICY);
+		assert_int_equal(b.ev[1].role, AEM_ROLE_POLICY);
+		assert_int_equal(b.ev[2].role, AEM_ROLE_MODULE);
 		assert_int_equal(b.ev[2].index, 0);
 		aem_diag_free(&b);
 	}

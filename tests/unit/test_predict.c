@@ -174,8 +174,8 @@ static void test_io_callbacks(void **state)
 	SHA256((const uint8_t *)"xen image", 9, cat + 32);
 	SHA256(cat, sizeof(cat), want);
 	assert_int_equal(out->nev, 4);      /* 2 policy entries (D/A), SINIT skipped, module 0 */
-	assert_int_equal(out->ev[2].what, AEM_PRED_SKIPPED);
-	assert_int_equal(out->ev[3].what, AEM_PRED_MODULE);
+	assert_int_equal(out->ev[2].role, AEM_ROLE_SKIPPED);
+	assert_int_equal(out->ev[3].role, AEM_ROLE_MODULE);
 	assert_int_equal(out->ev[3].index, 0);
 	assert_memory_equal(out->ev[3].digest, want, 32);
 	aem_evlog_free(&log);
