@@ -7,15 +7,13 @@
 #include "boot_args.h"
 #include "err.h"
 #include "luks.h"
+#include "runtime.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <libcryptsetup.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #define MAX_DEV AEM_BOOT_MAX_LUKS
@@ -25,18 +23,24 @@ static void quiet(int level, const char *msg, void *usr)
 	(void)level, (void)msg, (void)usr;
 }
 
-/* The LUKS UUID of dev, or "" when it holds no LUKS header. */
-static void luks_uuid(const char *dev, char *out, size_t len)
+/* The LUKS UUID of dev (a uuid_of for aem_rt_block_find); nonzero when it
+ * holds no LUKS header. */
+static int luks_uuid(const char *dev, char *out, size_t len, void *ctx)
 {
 	struct crypt_device *cd = NULL;
 	const char *u;
+	int rc = -1;
 
+	(void)ctx;
 	out[0] = '\0';
 	if (crypt_init(&cd, dev) < 0)
-		return;
-	if (crypt_load(cd, NULL, NULL) == 0 && (u = crypt_get_uuid(cd)) != NULL)
+		return rc;
+	if (crypt_load(cd, NULL, NULL) == 0 && (u = crypt_get_uuid(cd)) != NULL) {
 		snprintf(out, len, "%s", u);
+		rc = 0;
+	}
 	crypt_free(cd);
+	return rc;
 }
 
 /* The device holding the LUKS header with this UUID: udev's link when there
@@ -45,28 +49,15 @@ static void luks_uuid(const char *dev, char *out, size_t len)
  * could measure either. */
 static int by_uuid(struct aem_lc *lc, const char *uuid, char *out, size_t len)
 {
-	char path[PATH_MAX], u[64];
-	struct dirent *e;
+	char path[PATH_MAX];
 	int found = 0;
-	DIR *d;
 
 	snprintf(path, sizeof(path), "/dev/disk/by-uuid/%s", uuid);
-	if (!access(path, R_OK) && realpath(path, out))
+	if (!aem_rt_realpath(path, out, len) && !access(out, R_OK))
 		return 0;
 	crypt_set_log_callback(NULL, quiet, NULL);
-	if (!(d = opendir("/sys/class/block")))
+	if (aem_rt_block_find(uuid, AEM_RT_BLOCK_LOOP, luks_uuid, NULL, out, len, &found))
 		return AEM_E_IO;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || !strncmp(e->d_name, "ram", 3))
-			continue;
-		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
-		luks_uuid(path, u, sizeof(u));
-		if (strcasecmp(u, uuid))
-			continue;
-		if (found++ == 0)
-			snprintf(out, len, "%s", path);
-	}
-	closedir(d);
 	if (found == 1)
 		return 0;
 	if (found) {

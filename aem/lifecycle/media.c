@@ -1,15 +1,16 @@
 /* Finding the AEM media and telling which USB stick holds it. */
 #include "media.h"
 #include "err.h"
+#include "runtime.h"
 
-#include <ctype.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <libusb.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 /* ext2/3/4 superblock: 1024 bytes at offset 1024 of the device. */
@@ -47,20 +48,6 @@ int aem_media_label_ok(const char *label)
 	return label && !strncmp(label, "aem", 3);
 }
 
-/* Devices never worth opening: RAM disks, unbound loops, floppies (a read
- * of an empty QEMU floppy stalls for seconds). */
-static int skip_name(const char *n)
-{
-	static const char *const pfx[] = { "ram", "zram", "fd", "loop" };
-
-	if (n[0] == '.')
-		return 1;
-	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
-		if (!strncmp(n, pfx[i], strlen(pfx[i])) && isdigit((unsigned char)n[strlen(pfx[i])]))
-			return 1;
-	return 0;
-}
-
 static int read_id(const char *path, struct aem_ext4_id *id)
 {
 	uint8_t buf[SB_OFF + SB_NEED];
@@ -74,33 +61,48 @@ static int read_id(const char *path, struct aem_ext4_id *id)
 	return aem_media_parse_ext4(buf, n > 0 ? (size_t)n : 0, id);
 }
 
-int aem_media_find(const char *sysdir, const char *devdir, const char *uuid, char *path,
-		   size_t len, struct aem_ext4_id *id, int *count)
-{
-	char dir[PATH_MAX], dev[PATH_MAX], s[37];
-	struct aem_ext4_id cur;
-	struct dirent *e;
-	DIR *d;
+/* What aem_media_find keeps of the scan: the superblock of the first device
+ * carrying the UUID (the one aem_rt_block_find names: both go in order). */
+struct find_ctx {
+	const char *want;
+	struct aem_ext4_id id;
+	bool have;
+};
 
-	if (!sysdir || !devdir || !uuid || !path || !id || !count || strlen(uuid) != 36)
-		return AEM_E_INVAL;
-	*count = 0;
-	snprintf(dir, sizeof(dir), "%s/class/block", sysdir);
-	if (!(d = opendir(dir)))
-		return AEM_E_IO;
-	while ((e = readdir(d))) {
-		if (skip_name(e->d_name))
-			continue;
-		snprintf(dev, sizeof(dev), "%s/%s", devdir, e->d_name);
-		if (read_id(dev, &cur) || strcasecmp(aem_media_uuid_str(cur.uuid, s), uuid))
-			continue;
-		if ((*count)++ == 0) {
-			snprintf(path, len, "%s", dev);
-			*id = cur;
-		}
+static int ext4_uuid_of(const char *devpath, char *uuid, size_t len, void *ctx)
+{
+	struct find_ctx *c = ctx;
+	struct aem_ext4_id id;
+	char s[37];
+	int rc = read_id(devpath, &id);
+
+	if (rc)
+		return rc;
+	snprintf(uuid, len, "%s", aem_media_uuid_str(id.uuid, s));
+	if (c && !c->have && !strcasecmp(s, c->want)) {
+		c->id = id;
+		c->have = true;
 	}
-	closedir(d);
 	return 0;
+}
+
+int aem_media_ext4_uuid(const char *devpath, char *uuid, size_t len, void *ctx)
+{
+	(void)ctx;
+	return ext4_uuid_of(devpath, uuid, len, NULL);
+}
+
+int aem_media_find(const char *uuid, char *path, size_t len, struct aem_ext4_id *id, int *count)
+{
+	struct find_ctx c = { .want = uuid };
+	int rc;
+
+	if (!uuid || !path || !id || !count || strlen(uuid) != 36)
+		return AEM_E_INVAL;
+	rc = aem_rt_block_find(uuid, 0, ext4_uuid_of, &c, path, len, count);
+	if (!rc && *count)
+		*id = c.id;
+	return rc;
 }
 
 int aem_media_usb_parse(const char *s, struct aem_usb_id *id)

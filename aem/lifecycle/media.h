@@ -24,14 +24,18 @@ char *aem_media_uuid_str(const uint8_t uuid[16], char out[37]);
 /* True when the label is an AEM label: "aem" followed by anything. */
 int aem_media_label_ok(const char *label);
 
-/* The devices whose ext4 UUID equals uuid (string, either case): the block
- * devices listed in sysdir/class/block, opened as devdir/NAME (sysdir "/sys"
- * and devdir "/dev" on a live system). *count gets how many match; the
- * first match's path is written to path and its superblock to id.
- * Returns 0 (also when none match), AEM_E_INVAL for bad arguments,
- * AEM_E_IO when sysdir cannot be listed. */
-int aem_media_find(const char *sysdir, const char *devdir, const char *uuid, char *path,
-		   size_t len, struct aem_ext4_id *id, int *count);
+/* The devices whose ext4 UUID equals uuid (string, either case), found by
+ * aem_rt_block_find among the block devices of the runtime root (the live
+ * system, or a replayed one: aem_rt_set_root, AEM_ROOT); loop devices are
+ * not asked. *count gets how many match; the first match's path is written
+ * to path and its superblock to id. Returns 0 (also when none match),
+ * AEM_E_INVAL for bad arguments, AEM_E_IO when the block devices cannot be
+ * listed. */
+int aem_media_find(const char *uuid, char *path, size_t len, struct aem_ext4_id *id, int *count);
+/* The ext4 UUID of the device at devpath as a string: a uuid_of for
+ * aem_rt_block_find (ctx unused). 0, AEM_E_IO, or AEM_E_FORMAT when it
+ * holds no ext2/3/4 file system. */
+int aem_media_ext4_uuid(const char *devpath, char *uuid, size_t len, void *ctx);
 
 struct aem_usb_id {
 	uint16_t vendor, product;

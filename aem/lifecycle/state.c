@@ -3,17 +3,16 @@
 #include "media.h"
 #include "err.h"
 #include "fileio.h"
+#include "runtime.h"
 #include "sealed.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -255,61 +254,30 @@ int aem_state_media_list(char ***suffixes, size_t *n)
 	return list_names("media", ".conf", suffixes, n);
 }
 
-/* The mount point of the device holding uuid: match /proc/self/mounts
- * against the real path of /dev/disk/by-uuid/UUID. */
-/* The ext4 UUID of a block device, "" when it holds no ext4 file system. */
-static void ext4_uuid(const char *dev, char out[37])
-{
-	struct aem_ext4_id id;
-	uint8_t sb[2048];
-	int fd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	ssize_t n = fd < 0 ? -1 : pread(fd, sb, sizeof(sb), 0);
-
-	out[0] = '\0';
-	if (fd >= 0)
-		close(fd);
-	if (n == (ssize_t)sizeof(sb) && !aem_media_parse_ext4(sb, sizeof(sb), &id))
-		aem_media_uuid_str(id.uuid, out);
-}
-
 /* Without udev's links: the one block device whose ext4 UUID it is. Loop
  * devices count (an image file is valid media on an installed system); two
  * devices carrying the UUID are refused, as the boot path refuses them. */
 static int device_of(const char *uuid, char *out, size_t len)
 {
-	char path[AEM_STATE_PATH_MAX], u[37];
-	struct dirent *e;
 	int count = 0;
-	DIR *d = opendir("/sys/class/block");
+	int rc = aem_rt_block_find(uuid, AEM_RT_BLOCK_LOOP, aem_media_ext4_uuid, NULL, out, len,
+				   &count);
 
-	if (!d) {
-		errno = ENODEV;
-		return AEM_E_IO;
-	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || !strncmp(e->d_name, "ram", 3) ||
-		    !strncmp(e->d_name, "zram", 4))
-			continue;
-		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
-		ext4_uuid(path, u);
-		if (strcasecmp(u, uuid) || count++)
-			continue;
-		if (strlen(path) >= len)
-			count = 2; /* cannot be named: as bad as ambiguous */
-		else
-			strcpy(out, path);
-	}
-	closedir(d);
-	if (count == 1)
+	if (!rc && count == 1)
 		return 0;
-	errno = count > 1 ? EEXIST : ENODEV;
+	errno = !rc && count > 1 ? EEXIST : ENODEV;
 	return AEM_E_IO;
 }
 
+/* The mount point of the device holding uuid: match /proc/self/mounts
+ * against the real path of /dev/disk/by-uuid/UUID (or of the one device
+ * carrying the UUID), all read through the runtime, so a replayed machine
+ * (AEM_ROOT) answers from its own files. */
 static int mount_of(const char *uuid, char *out, size_t len)
 {
 	char link[128], dev[PATH_MAX], a[AEM_STATE_PATH_MAX], b[AEM_STATE_PATH_MAX];
-	FILE *f;
+	uint8_t *buf = NULL;
+	size_t n = 0;
 	int rc = AEM_E_IO;
 
 	snprintf(link, sizeof(link), "/dev/disk/by-uuid/%s", uuid);
@@ -317,20 +285,27 @@ static int mount_of(const char *uuid, char *out, size_t len)
 		errno = ENODEV;
 		return AEM_E_IO;
 	}
-	if (!realpath(link, dev) && device_of(uuid, dev, sizeof(dev)))
+	if (aem_rt_realpath(link, dev, sizeof(dev)) && device_of(uuid, dev, sizeof(dev)))
 		return AEM_E_IO;
-	f = fopen("/proc/self/mounts", "r");
-	if (!f)
+	if (aem_rt_read_file("/proc/self/mounts", 0, &buf, &n))
 		return AEM_E_IO;
-	while (fscanf(f, "%1023s %1023s %*[^\n]", a, b) == 2) {
+	for (char *l = (char *)buf, *next; l && *l; l = next) {
 		char real[PATH_MAX];
-		if (realpath(a, real) && !strcmp(real, dev) && strlen(b) < len) {
-			strcpy(out, b);
+
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = '\0';
+		if (sscanf(l, "%1023s %1023s", a, b) != 2)
+			continue;
+		/* The mount point, below the root when replaying. */
+		if (!aem_rt_realpath(a, real, sizeof(real)) && !strcmp(real, dev) &&
+		    strlen(aem_rt_root()) + strlen(b) < len) {
+			snprintf(out, len, "%s%s", aem_rt_root(), b);
 			rc = 0;
 			break;
 		}
 	}
-	fclose(f);
+	free(buf);
 	if (rc)
 		errno = ENODEV;
 	return rc;

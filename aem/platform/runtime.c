@@ -3,6 +3,7 @@
 #include "runtime.h"
 #include "err.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -321,6 +323,71 @@ nomem:
 	closedir(d);
 	aem_rt_free_list(v, k);
 	return AEM_E_NOMEM;
+}
+
+int aem_rt_realpath(const char *path, char *out, size_t len)
+{
+	char full[PATH_MAX], real[PATH_MAX];
+	int rc = resolve(path, full, sizeof(full));
+
+	if (rc < 0)
+		return rc;
+	if (!realpath(full, real))
+		return AEM_E_IO;
+	if (strlen(real) >= len)
+		return AEM_E_INVAL;
+	strcpy(out, real);
+	return 0;
+}
+
+/* Block devices never worth opening: RAM disks, floppies (a read of an empty
+ * QEMU floppy stalls for seconds), loop devices unless asked for. */
+static bool block_skip(const char *name, unsigned flags)
+{
+	static const char *const pfx[] = { "ram", "zram", "fd", "loop" };
+
+	if (name[0] == '.')
+		return true;
+	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++) {
+		size_t n = strlen(pfx[i]);
+
+		if (!strncmp(name, pfx[i], n) && isdigit((unsigned char)name[n]))
+			return !(flags & AEM_RT_BLOCK_LOOP) || strcmp(pfx[i], "loop");
+	}
+	return false;
+}
+
+int aem_rt_block_find(const char *uuid, unsigned flags, aem_rt_uuid_of uuid_of, void *ctx,
+		      char *path, size_t len, int *count)
+{
+	char **names;
+	size_t n;
+	int rc = 0;
+
+	if (!uuid || !*uuid || !uuid_of || !path || !len || !count)
+		return AEM_E_INVAL;
+	*count = 0;
+	if (aem_rt_list_dir("/sys/class/block", &names, &n) < 0)
+		return AEM_E_IO;
+	for (size_t i = 0; i < n && !rc; i++) {
+		char dev[PATH_MAX], full[PATH_MAX], u[64] = "";
+
+		if (block_skip(names[i], flags) ||
+		    snprintf(dev, sizeof(dev), "/dev/%s", names[i]) >= (int)sizeof(dev) ||
+		    resolve(dev, full, sizeof(full)) < 0)
+			continue;
+		if (uuid_of(full, u, sizeof(u), ctx) != 0)
+			continue;
+		u[sizeof(u) - 1] = '\0';
+		if (strcasecmp(u, uuid) || (*count)++)
+			continue;
+		if (strlen(full) >= len)
+			rc = AEM_E_INVAL;
+		else
+			strcpy(path, full);
+	}
+	aem_rt_free_list(names, n);
+	return rc;
 }
 
 /* Replay: the fixture's phys/<hex base>.bin that holds [addr, addr+len). */

@@ -49,6 +49,33 @@ bool aem_rt_exists(const char *path);
 int aem_rt_list_dir(const char *path, char ***names, size_t *n);
 void aem_rt_free_list(char **names, size_t n);
 
+/* The real path of a system path (e.g. a udev link /dev/disk/by-uuid/UUID):
+ * the file this process opens for it (below the root when replaying), every
+ * symbolic link resolved, into out. AEM_E_INVAL when path is not absolute or
+ * the result does not fit, AEM_E_IO (errno) when it cannot be resolved. Not
+ * recorded: a recording holds no links. */
+int aem_rt_realpath(const char *path, char *out, size_t len);
+
+/* aem_rt_block_find flags. */
+#define AEM_RT_BLOCK_LOOP 1u      /* ask loop devices too (an image file as media) */
+
+/* What a caller reads from a device: the UUID string of what devpath holds
+ * (NUL-terminated, at most len bytes), 0; anything else when it holds none
+ * (the device is skipped). */
+typedef int (*aem_rt_uuid_of)(const char *devpath, char *uuid, size_t len, void *ctx);
+
+/* The block devices carrying uuid (compared without regard to case): every
+ * name listed in /sys/class/block, opened as /dev/NAME (both below the root
+ * when replaying), is given to uuid_of in name order -- except the devices
+ * never worth opening: RAM disks (ram*, zram*), floppies (fd*: a read of an
+ * empty drive stalls for seconds) and, without AEM_RT_BLOCK_LOOP, loop
+ * devices. *count gets how many carry the UUID; the first one's path goes to
+ * path. Returns 0 (also when none does), AEM_E_INVAL for bad arguments or a
+ * path longer than len, AEM_E_IO when /sys/class/block cannot be listed.
+ * The devices themselves are read by uuid_of, not recorded. */
+int aem_rt_block_find(const char *uuid, unsigned flags, aem_rt_uuid_of uuid_of, void *ctx,
+		      char *path, size_t len, int *count);
+
 /* Copy len bytes of physical memory at addr (read-only, /dev/mem mapped
  * uncached) into out. */
 int aem_rt_read_phys(uint64_t addr, size_t len, uint8_t *out);

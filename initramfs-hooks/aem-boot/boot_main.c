@@ -21,8 +21,9 @@
  * Why something failed goes to the kernel log only: the screen differs
  * between success and failure by the secret alone.
  *
- *   aem-boot [--cmdline FILE] [--sys DIR] [--dev DIR] [--kmsg FILE] [--mount DIR]
- *   (test overrides) */
+ *   aem-boot [--cmdline FILE] [--root DIR] [--kmsg FILE] [--mount DIR]
+ *   (test overrides; --root: the block devices, their sysfs and the udev
+ *   links are looked up in DIR/sys and DIR/dev, through the runtime root) */
 #include "boot_args.h"
 #include "boot_mfa.h"
 #include "boot_secret.h"
@@ -32,11 +33,13 @@
 #include "lifecycle.h"
 #include "luks.h"
 #include "media.h"
+#include "runtime.h"
 #include "tpm.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,8 +56,9 @@
 #define SETTLE_S 2
 
 static struct {
-	const char *cmdline, *sys, *dev, *kmsg, *mnt;
-} g = { "/proc/cmdline", "/sys", "/dev", "/dev/kmsg", "/run/aem-media" };
+	const char *cmdline, *kmsg, *mnt;
+	char sys[PATH_MAX - 64], dev[PATH_MAX - 64];   /* below the runtime root */
+} g = { "/proc/cmdline", "/dev/kmsg", "/run/aem-media", "/sys", "/dev" };
 
 /* What the unsealed bundle gave; locked in memory, wiped before exit. */
 static struct aem_boot_secret sec;
@@ -109,7 +113,7 @@ static int find_media(const struct aem_boot_args *a, char *dev, size_t len)
 	/* Once found, keep looking for SETTLE_S: a twin plugged in alongside
 	 * (USB enumerates devices one by one) must be seen, not raced. */
 	for (;;) {
-		if (aem_media_find(g.sys, g.dev, a->media_uuid, dev, len, &id, &count) == 0 && count) {
+		if (aem_media_find(a->media_uuid, dev, len, &id, &count) == 0 && count) {
 			if (!found_at)
 				found_at = time(NULL);
 			if (count > 1 || time(NULL) - found_at >= SETTLE_S)
@@ -198,7 +202,7 @@ static void unmount_media(void)
 
 static int stage_media(const struct aem_boot_args *a)
 {
-	char dev[256];
+	char dev[PATH_MAX];
 	int err = find_media(a, dev, sizeof(dev));
 
 	if (!err)
@@ -212,7 +216,7 @@ static int stage_media(const struct aem_boot_args *a)
 static int measure_luks(struct aem_tpm *t, enum aem_bank bank, const struct aem_boot_args *a)
 {
 	uint8_t d[AEM_MAX_DIGEST];
-	char path[128];
+	char path[PATH_MAX];
 	int err = 0;
 
 	for (int i = 0; i < a->nluks && !err; i++) {
@@ -283,23 +287,31 @@ static int open_tpm(const struct aem_boot_args *a, struct aem_tpm **t)
 static int parse_opts(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "cmdline", required_argument, NULL, 'c' }, { "sys", required_argument, NULL, 's' },
-		{ "dev", required_argument, NULL, 'd' }, { "kmsg", required_argument, NULL, 'k' },
-		{ "mount", required_argument, NULL, 'm' }, { NULL, 0, NULL, 0 },
+		{ "cmdline", required_argument, NULL, 'c' }, { "root", required_argument, NULL, 'r' },
+		{ "kmsg", required_argument, NULL, 'k' }, { "mount", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
 	};
+	const char *root = NULL;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c': g.cmdline = optarg; break;
-		case 's': g.sys = optarg; break;
-		case 'd': g.dev = optarg; break;
+		case 'r': root = optarg; break;
 		case 'k': g.kmsg = optarg; break;
 		case 'm': g.mnt = optarg; break;
 		default: return -1;
 		}
 	}
-	return optind == argc ? 0 : -1;
+	/* The live system unless --root: AEM_ROOT in the environment does not
+	 * redirect the boot path. */
+	if (optind != argc || aem_rt_set_root(root) < 0)
+		return -1;
+	root = aem_rt_root();
+	if (snprintf(g.sys, sizeof(g.sys), "%s/sys", root) >= (int)sizeof(g.sys) ||
+	    snprintf(g.dev, sizeof(g.dev), "%s/dev", root) >= (int)sizeof(g.dev))
+		return -1;
+	return 0;
 }
 
 /* b, c, d on an open TPM; sec is filled only when everything held. */
@@ -318,7 +330,7 @@ static int tpm_stages(struct aem_tpm *t, const struct aem_boot_args *a, int medi
  * systemd-cryptsetup gives it, so that it finds them open. */
 static void unlock_disks(const struct aem_boot_args *a)
 {
-	char dev[256], name[48];
+	char dev[PATH_MAX], name[48];
 	int slot, err, opened = 0;
 	int rc = a->nluks ? aem_boot_mfa_key(0, 1, sec.box, sec.box_len, sec.luks_key) : 1;
 
@@ -348,8 +360,8 @@ int main(int argc, char **argv)
 	prctl(PR_SET_DUMPABLE, 0);
 	mlock(&sec, sizeof(sec));
 	if (parse_opts(argc, argv)) {
-		fprintf(stderr, "usage: aem-boot [--cmdline FILE] [--sys DIR] [--dev DIR] "
-			"[--kmsg FILE] [--mount DIR]\n");
+		fprintf(stderr, "usage: aem-boot [--cmdline FILE] [--root DIR] [--kmsg FILE] "
+			"[--mount DIR]\n");
 		return 2;
 	}
 	args_err = read_args(&a);

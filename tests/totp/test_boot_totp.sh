@@ -73,7 +73,7 @@ boot() { # name input
 	tcmd=$(awk '$1 == "multiboot" {$1 = ""; $2 = ""; sub(/^ +/, ""); print; exit}' boot/grub.cfg | sed "s/'//g")
 	txt-launch --dir "$AEM_SIM_DIR" --family 2.0 --sinit sinit.bin --tboot boot/tboot.gz \
 		--tboot-cmdline "$tcmd" "${args[@]}" --log "$1.evlog" > /dev/null || fail "launch"
-	printf "$2" | "$AEM_BUILD/aem-boot" --cmdline cmdline --sys sys --dev dev --kmsg "$1.kmsg" \
+	printf "$2" | "$AEM_BUILD/aem-boot" --cmdline cmdline --root "$PWD" --kmsg "$1.kmsg" \
 		--mount "$PWD/mnt-$1" > "$1.screen" 2> "$1.err" || fail "aem-boot exit status"
 	tr -d '\r' < "$1.screen" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' > "$1.txt"
 }

@@ -1,6 +1,7 @@
 /* Unit tests of aem/lifecycle/media.c. The superblock oracle is mkfs.ext4 itself: an
  * image made with -U UUID -L LABEL must parse to exactly those (skipped when
- * mkfs.ext4 is missing). Device scanning runs on fake sysfs/dev trees. */
+ * mkfs.ext4 is missing). Device scanning runs on a fake runtime root (sys/
+ * and dev/ trees, aem_rt_set_root). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 #include "err.h"
 #include "fileio.h"
 #include "media.h"
+#include "runtime.h"
 
 #define UUID_A "6a1c3c2e-8d7f-4b2a-9e0f-112233445566"
 
@@ -118,53 +120,74 @@ static void test_usb_parse(void **state)
 	assert_int_equal(aem_media_usb_parse(longs, &id), AEM_E_FORMAT);
 }
 
-/* sys/class/block/NAME entries and dev/NAME files (images). */
+/* A fake runtime root in the test directory: sys/class/block/NAME entries
+ * and dev/NAME files (images). */
 static void fake_dev(const char *name, const char *image)
 {
 	char p[256], cmd[512];
 
-	snprintf(p, sizeof(p), "sys/class/block/%s", name);
-	assert_int_equal(system("mkdir -p sys/class/block dev"), 0);
+	snprintf(p, sizeof(p), "root/sys/class/block/%s", name);
+	assert_int_equal(system("mkdir -p root/sys/class/block root/dev"), 0);
 	mkdir(p, 0755);
-	snprintf(cmd, sizeof(cmd), "cp %s dev/%s", image, name);
+	snprintf(cmd, sizeof(cmd), "cp %s root/dev/%s", image, name);
 	assert_int_equal(system(cmd), 0);
 }
 
 static void test_find(void **state)
 {
 	struct aem_ext4_id id;
-	char path[256];
+	char path[4096], root[4096], want[4200];
 	int count = -1;
 
 	(void)state;
 	need_mkfs();
-	assert_int_equal(system("rm -rf sys dev"), 0);
+	assert_int_equal(system("rm -rf root"), 0);
 	assert_int_equal(make_image("a.img", UUID_A, "aem"), 0);
 	assert_int_equal(make_image("b.img", "0a1c3c2e-8d7f-4b2a-9e0f-112233445566", "aem"), 0);
 	fake_dev("vda", "b.img");
 	fake_dev("sdb1", "a.img");
-	fake_dev("loop0", "a.img");   /* never scanned */
-	assert_int_equal(system("mkdir -p sys/class/block/sr0"), 0);   /* no /dev node */
-	assert_int_equal(aem_media_find("sys", "dev", "6A1C3C2E-8D7F-4B2A-9E0F-112233445566", path,
-					sizeof(path), &id, &count), 0);
+	/* Never opened: loop devices (unless asked for), RAM disks, floppies. */
+	fake_dev("loop0", "a.img");
+	fake_dev("ram0", "a.img");
+	fake_dev("zram0", "a.img");
+	fake_dev("fd0", "a.img");
+	assert_int_equal(system("mkdir -p root/sys/class/block/sr0"), 0);   /* no /dev node */
+	assert_non_null(getcwd(root, sizeof(root) - 8));
+	strcat(root, "/root");
+	assert_int_equal(aem_rt_set_root(root), 0);
+	snprintf(want, sizeof(want), "%s/dev/sdb1", root);
+	assert_int_equal(aem_media_find("6A1C3C2E-8D7F-4B2A-9E0F-112233445566", path, sizeof(path),
+					&id, &count), 0);
 	assert_int_equal(count, 1);
-	assert_string_equal(path, "dev/sdb1");
+	assert_string_equal(path, want);
 	assert_string_equal(id.label, "aem");
 	fake_dev("sdc", "a.img");     /* a twin */
-	assert_int_equal(aem_media_find("sys", "dev", UUID_A, path, sizeof(path), &id, &count), 0);
+	assert_int_equal(aem_media_find(UUID_A, path, sizeof(path), &id, &count), 0);
 	assert_int_equal(count, 2);
-	assert_int_equal(aem_media_find("sys", "dev", "11111111-2222-3333-4444-555555555555", path,
-					sizeof(path), &id, &count), 0);
+	assert_string_equal(path, want);   /* the first in name order */
+	assert_int_equal(aem_media_find("11111111-2222-3333-4444-555555555555", path, sizeof(path),
+					&id, &count), 0);
 	assert_int_equal(count, 0);
-	assert_int_equal(aem_media_find("sys", "dev", "not-a-uuid", path, sizeof(path), &id, &count),
-			 AEM_E_INVAL);
-	assert_int_equal(aem_media_find("nosys", "dev", UUID_A, path, sizeof(path), &id, &count),
-			 AEM_E_IO);
+	assert_int_equal(aem_media_find("not-a-uuid", path, sizeof(path), &id, &count), AEM_E_INVAL);
+	/* The one scan itself: loop devices when asked, the others never. */
+	assert_int_equal(aem_rt_block_find(UUID_A, AEM_RT_BLOCK_LOOP, aem_media_ext4_uuid, NULL,
+					   path, sizeof(path), &count), 0);
+	assert_int_equal(count, 3);
+	snprintf(want, sizeof(want), "%s/dev/loop0", root);
+	assert_string_equal(path, want);
+	assert_int_equal(aem_rt_block_find(UUID_A, 0, aem_media_ext4_uuid, NULL, path, 8, &count),
+			 AEM_E_INVAL);   /* the match's path does not fit */
+	assert_int_equal(aem_rt_block_find("", 0, aem_media_ext4_uuid, NULL, path, sizeof(path),
+					   &count), AEM_E_INVAL);
+	strcat(root, "/nosuch");
+	assert_int_equal(aem_rt_set_root(root), 0);
+	assert_int_equal(aem_media_find(UUID_A, path, sizeof(path), &id, &count), AEM_E_IO);
+	assert_int_equal(aem_rt_set_root(NULL), 0);
 	/* Not below any USB device. */
 	struct aem_usb_id u;
-	assert_int_equal(aem_media_usb_id("sys", "sdb1", &u), AEM_E_UNSUPPORTED);
-	assert_int_equal(aem_media_usb_id("sys", "nosuch", &u), AEM_E_IO);
-	assert_int_equal(system("rm -rf sys dev a.img b.img"), 0);
+	assert_int_equal(aem_media_usb_id("root/sys", "sdb1", &u), AEM_E_UNSUPPORTED);
+	assert_int_equal(aem_media_usb_id("root/sys", "nosuch", &u), AEM_E_IO);
+	assert_int_equal(system("rm -rf root a.img b.img"), 0);
 }
 
 int main(void)
