@@ -11,7 +11,7 @@ static const char reseal_help[] =
 	"                  [--tcti SPEC]\n"
 	"Seal every secret to the PCR values of THIS boot (only when you trust it), next\n"
 	"to the current sealed file. PCR 13 is computed from the LUKS headers of\n"
-	"/proc/cmdline's rd.luks.uuid= (or --luks-header / AEM_LUKS_DEVICES).\n";
+	"/proc/cmdline's rd.luks.uuid= (or --luks-header DEV, repeated in order).\n";
 
 int cmd_reseal(int argc, char **argv)
 {

@@ -17,9 +17,9 @@ static const char update_help[] =
 	"Predict the PCRs of the next boot from the tboot entry GRUB will boot (tboot, its\n"
 	"command line and every module) and this boot's TXT event log, and seal every\n"
 	"secret to them next to the current sealed file, before the reboot. PCR 13 is\n"
-	"computed from the LUKS headers the entry's rd.luks.uuid= name (--luks-header or\n"
-	"env AEM_LUKS_DEVICES=DEV:DEV: these instead). When the prediction is impossible\n"
-	"nothing is changed.\n";
+	"computed from the LUKS headers the entry's rd.luks.uuid= name (--luks-header DEV,\n"
+	"repeated in order: these instead). When the prediction is impossible nothing is\n"
+	"changed.\n";
 
 int cmd_update(int argc, char **argv)
 {

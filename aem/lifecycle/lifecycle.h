@@ -53,8 +53,8 @@ int aem_lc_slot_write(struct aem_lc *lc, unsigned slot, const struct aem_fresh_s
 struct aem_lc_src {
 	const char *grub_cfg, *entry, *boot_dir, *evlog;
 	/* PCR 13: the LUKS devices (or header images) to hash, in order. When
-	 * none are given: env AEM_LUKS_DEVICES (':'-separated), else the
-	 * rd.luks.uuid= of the kernel command line of that boot. */
+	 * none are given: the rd.luks.uuid= of the kernel command line of that
+	 * boot, each found through the runtime (by-uuid link, else the scan). */
 	const char *const *luks;
 	size_t nluks;
 };

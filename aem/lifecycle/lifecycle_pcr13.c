@@ -56,8 +56,12 @@ static int by_uuid(struct aem_lc *lc, const char *uuid, char *out, size_t len)
 	if (!aem_rt_realpath(path, out, len) && !access(out, R_OK))
 		return 0;
 	crypt_set_log_callback(NULL, quiet, NULL);
-	if (aem_rt_block_find(uuid, AEM_RT_BLOCK_LOOP, luks_uuid, NULL, out, len, &found))
+	if (aem_rt_block_find(uuid, AEM_RT_BLOCK_LOOP, luks_uuid, NULL, out, len, &found)) {
+		snprintf(lc->why, sizeof(lc->why), "cannot look for the LUKS UUID %s: the block "
+			 "devices (/sys/class/block) cannot be listed; name the device with "
+			 "--luks-header", uuid);
 		return AEM_E_IO;
+	}
 	if (found == 1)
 		return 0;
 	if (found) {
@@ -74,7 +78,6 @@ static int by_uuid(struct aem_lc *lc, const char *uuid, char *out, size_t len)
 static int devices(struct aem_lc *lc, const struct aem_lc_src *src, const char *cmdline,
 		   size_t len, char dev[][PATH_MAX], size_t *n)
 {
-	const char *env = getenv("AEM_LUKS_DEVICES");
 	struct aem_boot_args a;
 
 	*n = 0;
@@ -82,17 +85,6 @@ static int devices(struct aem_lc *lc, const struct aem_lc_src *src, const char *
 		for (size_t i = 0; i < src->nluks && *n < MAX_DEV; i++)
 			snprintf(dev[(*n)++], PATH_MAX, "%s", src->luks[i]);
 		return src->nluks > MAX_DEV ? AEM_E_INVAL : 0;
-	}
-	if (env && *env) {
-		for (const char *p = env; *p; p += *p == ':') {
-			size_t k = strcspn(p, ":");
-			if (k && *n == MAX_DEV)
-				return AEM_E_INVAL;
-			if (k)
-				snprintf(dev[(*n)++], PATH_MAX, "%.*s", (int)k, p);
-			p += k;
-		}
-		return 0;
 	}
 	if (!cmdline || aem_boot_args_parse(cmdline, len, &a)) {
 		snprintf(lc->why, sizeof(lc->why), "cannot read rd.luks.uuid= from the kernel "

@@ -313,14 +313,9 @@ static int mount_of(const char *uuid, char *out, size_t len)
 
 int aem_state_media_root(const struct aem_media_rec *m, char *out, size_t len)
 {
-	const char *env = getenv("AEM_MEDIA_MOUNT");
 	struct stat st;
 
-	if (env && *env && m->kind == AEM_MEDIA_DEVICE) {
-		if (strlen(env) >= len)
-			return AEM_E_INVAL;
-		strcpy(out, env);
-	} else if (m->kind == AEM_MEDIA_DEVICE) {
+	if (m->kind == AEM_MEDIA_DEVICE) {
 		int rc = mount_of(m->uuid, out, len);
 		if (rc)
 			return rc;

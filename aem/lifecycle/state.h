@@ -53,8 +53,8 @@ int aem_state_media_remove(const char *suffix);
 int aem_state_media_list(char ***suffixes, size_t *n);
 void aem_state_free_list(char **v, size_t n);
 
-/* The media's root directory now: the directory itself, env AEM_MEDIA_MOUNT,
- * or where the device is mounted (/proc/self/mounts). AEM_TPM_E_NOTPM is
+/* The media's root directory now: the directory itself, or where the device
+ * is mounted (/proc/self/mounts, through the runtime). AEM_TPM_E_NOTPM is
  * never returned; AEM_E_IO (errno ENODEV) when the media is not there. */
 int aem_state_media_root(const struct aem_media_rec *m, char *out, size_t len);
 /* root/aem/<tpm-id>/secret[.next|.new].sealed */

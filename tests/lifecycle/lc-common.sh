@@ -8,8 +8,8 @@
 #   luks_image FILE           a small real LUKS2 image (cryptsetup luksFormat)
 #   luks_digest FILE BANK     the hash of its `cryptsetup luksHeaderBackup` (sha256sum/sha1sum):
 #                             the digest the boot path extends PCR 13 with
-# The lifecycle commands find the LUKS header through AEM_LUKS_DEVICES (the test override
-# of the kernel command line's rd.luks.uuid=).
+# The lifecycle commands that compute PCR 13 (reseal, update, status) get the LUKS header
+# with "${LUKS_ARGS[@]}" (--luks-header, instead of the kernel command line's rd.luks.uuid=).
 F=$AEM_FIXTURES
 AEM=$AEM_BUILD/aem
 export AEM_STATE_DIR=$PWD/state AEM_CONF=$PWD/aem.conf
@@ -37,7 +37,7 @@ lc_setup() {
 	mkdir -p media state
 	head -c 8192 /dev/urandom > sinit.bin
 	luks_image "$PWD/luks.img"
-	export AEM_LUKS_DEVICES=$PWD/luks.img
+	LUKS_ARGS=(--luks-header "$PWD/luks.img")
 	if [ "$AEM_TPM_FAMILY" = 2.0 ]; then LUKS13=$(luks_digest luks.img sha256)
 	else LUKS13=$(luks_digest luks.img sha1); fi
 }

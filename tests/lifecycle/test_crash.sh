@@ -13,7 +13,7 @@ boot_files boot
 "$AEM" secret set --text "crash-proof" >/dev/null
 grub_cfg boot
 launch boot
-"$AEM" reseal --event-log launch.log >/dev/null || fail reseal
+"$AEM" reseal "${LUKS_ARGS[@]}" --event-log launch.log >/dev/null || fail reseal
 launch boot
 "$AEM" boot-unseal --media media >/dev/null 2>&1 || fail "first boot"
 
@@ -37,7 +37,7 @@ for op in reseal boot; do
 	for sc in fsync rename unlink; do
 		for n in 1 2 3 4 5 6 7 8 9 10; do
 			case $op in
-			reseal) cmd=("$AEM" reseal --event-log launch.log) ;;
+			reseal) cmd=("$AEM" reseal "${LUKS_ARGS[@]}" --event-log launch.log) ;;
 			boot) cmd=("$AEM" boot-unseal --media media) ;;
 			esac
 			killed_at "$sc" "$n" "${cmd[@]}" || break
@@ -56,14 +56,14 @@ cp boot/initrd.img-6.1.0-aem old-initrd
 for sc in fsync rename; do
 	for n in 1 2 3 4 5 6; do
 		cp new-initrd boot/initrd.img-6.1.0-aem
-		killed_at "$sc" "$n" "$AEM" update --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log || break
+		killed_at "$sc" "$n" "$AEM" update "${LUKS_ARGS[@]}" --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log || break
 		total=$((total + 1))
 		check_boot "update killed at $sc #$n (old boot, PCRs unchanged)"
-		"$AEM" update --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log >/dev/null || fail "retried update"
+		"$AEM" update "${LUKS_ARGS[@]}" --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log >/dev/null || fail "retried update"
 		launch boot
 		check_boot "update killed at $sc #$n then retried (new boot)"
 		cp old-initrd boot/initrd.img-6.1.0-aem
-		"$AEM" update --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log >/dev/null || fail "update back"
+		"$AEM" update "${LUKS_ARGS[@]}" --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log >/dev/null || fail "update back"
 		launch boot
 		check_boot "back to the old initramfs"
 		echo "ok: update killed at $sc #$n: nothing lost"

@@ -19,7 +19,7 @@ id=$(tpm2_nvread 0x0100ae00 -s 20 | xxd -p | tr -d '\n')
 "$AEM" secret set --text "still here" >/dev/null
 grub_cfg boot
 launch boot
-"$AEM" reseal --event-log launch.log >/dev/null || fail reseal
+"$AEM" reseal "${LUKS_ARGS[@]}" --event-log launch.log >/dev/null || fail reseal
 "$AEM" boot-unseal --media "$mnt" >/dev/null 2>&1 || fail "first boot"
 sums() { (cd "$mnt/aem/$id" && sha256sum secret*.sealed); }
 before=$(sums)
@@ -37,20 +37,20 @@ expect() { # status regex what cmd...
 }
 
 # No TPM: a TCTI on a port nobody listens on.
-AEM_TCTI=swtpm:host=127.0.0.1,port=1 expect 4 "no TPM" "no TPM" "$AEM" reseal --event-log launch.log
+AEM_TCTI=swtpm:host=127.0.0.1,port=1 expect 4 "no TPM" "no TPM" "$AEM" reseal "${LUKS_ARGS[@]}" --event-log launch.log
 still_unseals "no TPM"
 
 # Prediction impossible: no event log -> nothing changed, told to reseal after a trusted boot.
 expect 9 "if you trust that boot, run: aem reseal" "no event log" \
-	"$AEM" update --grub-cfg boot/grub.cfg --boot-dir boot
+	"$AEM" update "${LUKS_ARGS[@]}" --grub-cfg boot/grub.cfg --boot-dir boot
 still_unseals "no prediction"
 expect 9 "cannot predict the next boot: .*cannot read" "missing module" \
-	"$AEM" update --grub-cfg boot/grub.cfg --boot-dir nowhere --event-log launch.log
+	"$AEM" update "${LUKS_ARGS[@]}" --grub-cfg boot/grub.cfg --boot-dir nowhere --event-log launch.log
 still_unseals "missing module"
 
 # Read-only media.
 mount -o remount,ro "$mnt"
-expect 8 "nothing replaced" "read-only media" "$AEM" reseal --event-log launch.log
+expect 8 "nothing replaced" "read-only media" "$AEM" reseal "${LUKS_ARGS[@]}" --event-log launch.log
 out=$("$AEM" boot-unseal --media "$mnt" 2>err.txt) || fail "read-only media: boot refused"
 [ "$out" = "still here" ] || fail "read-only media: secret"
 grep -q "NOT rotated" err.txt || fail "read-only media: rotation failure not reported"
@@ -60,13 +60,13 @@ echo "ok: read-only media: refused clearly, the boot still unseals"
 
 # Full media: fill the tmpfs, then reseal must fail without touching anything.
 dd if=/dev/zero of="$mnt/filler" bs=1k 2>/dev/null || true
-expect 8 "full|cannot write" "full media" "$AEM" reseal --event-log launch.log
+expect 8 "full|cannot write" "full media" "$AEM" reseal "${LUKS_ARGS[@]}" --event-log launch.log
 rm "$mnt/filler"
 still_unseals "full media"
 echo "ok: full media: refused clearly, nothing lost"
 
 # Media not present (unmounted / removed).
 umount "$mnt"
-expect 8 "not present" "media removed" "$AEM" reseal --event-log launch.log
+expect 8 "not present" "media removed" "$AEM" reseal "${LUKS_ARGS[@]}" --event-log launch.log
 mount -t tmpfs -o size=256k tmpfs "$mnt"
 echo "ok: missing media reported"

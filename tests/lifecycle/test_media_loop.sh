@@ -49,7 +49,7 @@ echo "ok: install formats $l1 as ext4 aem$S ($uuid) and lays it out"
 	--tboot-args "logging=memory" > boot/grub.cfg || fail grub-config
 grep -q "aem.uuid=$uuid" boot/grub.cfg || fail "grub.cfg lacks aem.uuid=$uuid"
 launch boot
-"$AEM" reseal --event-log launch.log > reseal.out 2> err || { cat err; fail "reseal to the mounted device"; }
+"$AEM" reseal "${LUKS_ARGS[@]}" --event-log launch.log > reseal.out 2> err || { cat err; fail "reseal to the mounted device"; }
 [ -f "mnt/aem/$id/secret.next.sealed" ] && [ -f "mnt/aem/$id/secret.next.sealed.expect.json" ] ||
 	fail "reseal did not find the mounted media ($(findmnt -n -o TARGET "$l1"))"
 launch boot
@@ -77,7 +77,7 @@ blockdev --flushbufs "$l3" 2>/dev/null || true
 assert_eq "the copy carries the UUID (blkid -p)" "$uuid" "$(blkid -p -s UUID -o value "$l3")"
 mount -t ext4 "$l1" mnt || fail "mount again"
 before=$(sha256sum "mnt/aem/$id/"secret*)
-rc=0; "$AEM" reseal --event-log launch.log > out 2> err || rc=$?
+rc=0; "$AEM" reseal "${LUKS_ARGS[@]}" --event-log launch.log > out 2> err || rc=$?
 [ $rc -ne 0 ] || fail "reseal with two devices carrying the media UUID accepted"
 grep -q "ambiguous: two devices carry its UUID" err || fail "not explained: $(cat err)"
 assert_eq "sealed files unchanged" "$before" "$(sha256sum "mnt/aem/$id/"secret*)"

@@ -24,14 +24,14 @@ want=$(extend "$(extend "$zero" "$d1")" "$d2")
 id=$(tpm2_nvread 0x0100ae00 -s 20 | xxd -p | tr -d '\n')
 "$AEM" secret set --text "pcr13" >/dev/null || fail "secret set"
 grub_cfg boot
-export AEM_LUKS_DEVICES=$PWD/luks.img:$PWD/luks2.img
+LUKS_ARGS=(--luks-header "$PWD/luks.img" --luks-header "$PWD/luks2.img")
 launch boot "$d1" "$d2"
 assert_eq "PCR 13 after the boot path's extends (tpm2_pcrread vs openssl)" "$want" "$(pcr_tpm2 sha256 13)"
 
 # The boot path caps PCR 13 after unsealing: the live value is now useless.
 tpm2_pcrextend "13:sha256=$(printf 'aem-done' | sha256sum | cut -c1-64)" >/dev/null
 assert_ne "PCR 13 capped" "$want" "$(pcr_tpm2 sha256 13)"
-"$AEM" reseal --event-log launch.log >/dev/null || fail "reseal after the cap"
+"$AEM" reseal "${LUKS_ARGS[@]}" --event-log launch.log >/dev/null || fail "reseal after the cap"
 side=media/aem/$id/secret.next.sealed.expect.json
 assert_eq "sidecar PCR 13 (reseal)" "$want" "$(jq -r '.pcrs["13"]' "$side")"
 assert_eq "sidecar LUKS events" "$d1 $d2" "$(jq -r '[.events[] | select(.pcr == 13) | .digest] | join(" ")' "$side")"
@@ -42,7 +42,7 @@ echo "ok: reseal behind the cap opens the next boot"
 # update after the cap, to a new initramfs: PCR 13 from the headers, not the TPM.
 tpm2_pcrextend "13:sha256=$(printf 'aem-done' | sha256sum | cut -c1-64)" >/dev/null
 { gzip -dc "$F/initrd.img"; printf 'pcr13'; } | gzip -1 > boot/initrd.img-6.1.0-aem
-"$AEM" update --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log >/dev/null || fail "update"
+"$AEM" update "${LUKS_ARGS[@]}" --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log >/dev/null || fail "update"
 assert_eq "sidecar PCR 13 (update)" "$want" "$(jq -r '.pcrs["13"]' "$side")"
 assert_eq "sidecar source" predicted "$(jq -r .source "$side")"
 launch boot "$d1" "$d2"
@@ -69,10 +69,10 @@ rc=0; "$AEM" update --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.
 	--luks-header notluks.img > out 2> err || rc=$?
 assert_eq "update with a non-LUKS header: exit" 9 "$rc"
 grep -q "LUKS header of .*notluks.img: not a LUKS device" err || fail "not explained: $(cat err)"
-unset AEM_LUKS_DEVICES
+LUKS_ARGS=()   # from here on: rd.luks.uuid= of the entry
 "$AEM" grub-config --boot-dir boot --xen-args "$XEN_ARGS" --tboot-args "logging=memory" \
 	--kernel-args "$KERNEL_ARGS rd.luks.uuid=luks-0badc0de-0000-4000-8000-000000000000" > boot/grub.cfg
-rc=0; "$AEM" update --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log > out 2> err || rc=$?
+rc=0; "$AEM" update "${LUKS_ARGS[@]}" --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log > out 2> err || rc=$?
 assert_eq "update with an unknown rd.luks.uuid: exit" 9 "$rc"
 grep -q "no device carries the LUKS UUID 0badc0de-0000-4000-8000-000000000000" err || fail "not explained: $(cat err)"
 assert_eq "sealed files unchanged after refusals" "$before" "$(sums)"
@@ -90,7 +90,7 @@ loops+=("$l2")
 u1=$(cryptsetup luksUUID luks.img) u2=$(cryptsetup luksUUID luks2.img)
 "$AEM" grub-config --boot-dir boot --xen-args "$XEN_ARGS" --tboot-args "logging=memory" \
 	--kernel-args "$KERNEL_ARGS rd.luks.uuid=$u1 rd.luks.uuid=luks-$u2" > boot/grub.cfg
-"$AEM" update --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log > out 2> err || { cat err; fail "update from rd.luks.uuid"; }
+"$AEM" update "${LUKS_ARGS[@]}" --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log > out 2> err || { cat err; fail "update from rd.luks.uuid"; }
 assert_eq "PCR 13 from rd.luks.uuid= ($l1, $l2)" "$want" "$(jq -r '.pcrs["13"]' "$side")"
 launch boot "$d1" "$d2"
 [ "$("$AEM" boot-unseal --media media 2>boot.err)" = pcr13 ] || { cat boot.err; fail "unseal (rd.luks.uuid)"; }

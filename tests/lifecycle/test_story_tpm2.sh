@@ -30,7 +30,7 @@ launch boot
 "$AEM" secret set --text "my AEM secret" >/dev/null || fail "secret set"
 [ "$(cat state/secrets/secret)" = "my AEM secret" ] || fail "secret not in the state dir"
 ! grep -rq "my AEM secret" media || fail "plaintext secret on the media"
-"$AEM" reseal --event-log launch.log > reseal.out || { cat reseal.out; fail "reseal"; }
+"$AEM" reseal "${LUKS_ARGS[@]}" --event-log launch.log > reseal.out || { cat reseal.out; fail "reseal"; }
 [ -f "media/aem/$id/secret.next.sealed" ] || fail "no pending file after reseal"
 echo "ok: reseal to this boot writes the pending file"
 
@@ -57,11 +57,11 @@ echo "ok: an old copy of the media is refused"
 # The update: a new initramfs. Sealed before the reboot, from the prediction.
 # (bytes appended inside the gzip stream: GRUB hashes the decompressed image)
 { gzip -dc "$F/initrd.img"; printf 'new bytes'; } | gzip -1 > boot/initrd.img-6.1.0-aem
-"$AEM" status --json --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log > st1.json
+"$AEM" status "${LUKS_ARGS[@]}" --json --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log > st1.json
 [ "$(jq -r '.media[0].next_boot_resealed' st1.json)" = no ] || { cat st1.json; fail "status: next boot should need a reseal"; }
-"$AEM" update --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log > update.out || { cat update.out; fail "update"; }
+"$AEM" update "${LUKS_ARGS[@]}" --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log > update.out || { cat update.out; fail "update"; }
 [ -f "media/aem/$id/secret.sealed" ] && [ -f "media/aem/$id/secret.next.sealed" ] || fail "update did not keep the current file"
-"$AEM" status --json --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log > st2.json
+"$AEM" status "${LUKS_ARGS[@]}" --json --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log > st2.json
 [ "$(jq -r '.media[0].next_boot_resealed' st2.json)" = yes ] || { cat st2.json; fail "status: next boot not resealed after update"; }
 echo "ok: update seals the next boot next to the current file; status says so"
 
@@ -75,7 +75,7 @@ echo "ok: the updated boot unseals with no trust-on-first-boot"
 # Revoke: a second media keeps working, the revoked one stops.
 mkdir media2
 "$AEM" install --suffix two --uuid 22222222-2222-3333-4444-555555555555 media2 >/dev/null || fail "install two"
-"$AEM" reseal --event-log launch.log >/dev/null || fail "reseal both"
+"$AEM" reseal "${LUKS_ARGS[@]}" --event-log launch.log >/dev/null || fail "reseal both"
 "$AEM" revoke '' > revoke.out || fail "revoke ''"
 launch boot
 rc=0; "$AEM" boot-unseal --media media > shown 2> rev.err || rc=$?

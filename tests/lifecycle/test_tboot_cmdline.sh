@@ -39,7 +39,7 @@ boot_with() { # tboot-cmdline
 		--module boot/initrd.img-6.1.0-aem "" --log launch.log >/dev/null
 	tpm2_pcrextend "13:sha256=$LUKS13" >/dev/null
 }
-update() { "$AEM" update --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log > update.out 2>&1 || { cat update.out; fail "update: $1"; }; }
+update() { "$AEM" update "${LUKS_ARGS[@]}" --grub-cfg boot/grub.cfg --boot-dir boot --event-log launch.log > update.out 2>&1 || { cat update.out; fail "update: $1"; }; }
 unseals() { # what
 	local out
 	out=$("$AEM" boot-unseal --media media 2> boot.err) || { cat boot.err; fail "$1: no unseal"; }
@@ -51,7 +51,7 @@ unseals() { # what
 # A first boot with no tboot arguments, trusted (reseal).
 entry ""
 boot_with ""
-"$AEM" reseal --event-log launch.log >/dev/null || fail reseal
+"$AEM" reseal "${LUKS_ARGS[@]}" --event-log launch.log >/dev/null || fail reseal
 boot_with ""
 "$AEM" boot-unseal --media media >/dev/null 2>&1 || fail "first boot"
 

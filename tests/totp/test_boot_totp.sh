@@ -51,7 +51,7 @@ AEM_MFA_PASSWORD=$pw AEM_LUKS_PASSPHRASE="test passphrase" "$AEM" mfa enroll --d
 grep -q "kept as the secret 'luks-key'" mfa.out || fail "enroll does not say where the box went: $(cat mfa.out)"
 # The keyslot changed the LUKS header: PCR 13 is computed from the new one.
 mkdir -p mnt; mount -t ext4 "$loop" mnt || fail "mount $loop"
-"$AEM" reseal --event-log launch.log > reseal.out 2> reseal.err || { umount mnt; cat reseal.err; fail reseal; }
+"$AEM" reseal "${LUKS_ARGS[@]}" --event-log launch.log > reseal.out 2> reseal.err || { umount mnt; cat reseal.err; fail reseal; }
 umount mnt
 
 # What aem-boot sees: the stick under a disk's name (aem-boot skips loop*
@@ -117,7 +117,7 @@ echo "ok: Enter alone skips to the passphrase"
 # display = text: the totp secret stays out of the bundle.
 echo "display = text" >> aem.conf
 mount -t ext4 "$loop" mnt || fail "mount $loop"
-"$AEM" reseal --event-log three.evlog > reseal2.out 2> reseal2.err || { umount mnt; cat reseal2.err; fail "reseal (display = text)"; }
+"$AEM" reseal "${LUKS_ARGS[@]}" --event-log three.evlog > reseal2.out 2> reseal2.err || { umount mnt; cat reseal2.err; fail "reseal (display = text)"; }
 # The current bundle is sealed to the same values too: the pending one (just
 # sealed, newest) must be the one this boot uses.
 umount mnt
