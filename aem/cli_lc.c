@@ -67,7 +67,8 @@ int aem_cli_lc_media(const char *verb, const char *suffix, char ***list, size_t 
 	return AEM_EXIT_OK;
 }
 
-int aem_cli_lc_parse(int argc, char **argv, struct aem_cli_lc_opts *o, const char *help, int update)
+int aem_cli_lc_parse(int argc, char **argv, struct aem_cli_lc_opts *o, const char *help,
+		     int update)
 {
 	static const struct option lo[] = {
 		{ "suffix", required_argument, NULL, 's' }, { "grub-cfg", required_argument, NULL, 'g' },
@@ -90,7 +91,8 @@ int aem_cli_lc_parse(int argc, char **argv, struct aem_cli_lc_opts *o, const cha
 		case 'l': o->src.evlog = optarg; break;
 		case 'L':
 			if (o->src.nluks == AEM_CLI_MAX_LUKS)
-				return fprintf(stderr, "at most %d --luks-header\n", AEM_CLI_MAX_LUKS), AEM_EXIT_USAGE;
+				return fprintf(stderr, "at most %d --luks-header\n",
+					       AEM_CLI_MAX_LUKS), AEM_EXIT_USAGE;
 			o->luks[o->src.nluks++] = optarg;
 			o->src.luks = o->luks;
 			break;
@@ -116,7 +118,7 @@ static void say_values(const struct aem_pcr_values *v)
 }
 
 int aem_cli_lc_seal_all(const char *verb, struct aem_lc *lc, const struct aem_cli_lc_opts *o,
-		    const struct aem_pcr_values *v, const char *expect)
+			const struct aem_pcr_values *v, const char *expect)
 {
 	char **list = NULL, root[AEM_STATE_PATH_MAX], l[40];
 	size_t n = 0;

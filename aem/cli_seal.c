@@ -46,8 +46,8 @@ void aem_cli_sealopts_defaults(struct aem_cli_sealopts *o, const struct aem_tpm 
 		o->mask = (1u << 13) | (1u << 17) | (1u << 18) | (tpm12 ? 1u << 19 : 0);
 }
 
-static int fill_missing(struct aem_tpm *t, const struct aem_cli_sealopts *o, struct aem_pcr_values *v,
-			const char *who)
+static int fill_missing(struct aem_tpm *t, const struct aem_cli_sealopts *o,
+			struct aem_pcr_values *v, const char *who)
 {
 	aem_pcr_mask missing = o->mask & ~v->mask;
 	struct aem_pcr_values live;
@@ -93,8 +93,8 @@ static int expected_values(struct aem_tpm *t, const struct aem_cli_sealopts *o,
 	return fill_missing(t, o, v, who);
 }
 
-int aem_cli_sealopts_values(struct aem_tpm *t, const struct aem_cli_sealopts *o, struct aem_pcr_values *v,
-			const char *who)
+int aem_cli_sealopts_values(struct aem_tpm *t, const struct aem_cli_sealopts *o,
+			    struct aem_pcr_values *v, const char *who)
 {
 	unsigned bad;
 	int err;

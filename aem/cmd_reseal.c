@@ -26,7 +26,8 @@ int cmd_reseal(int argc, char **argv)
 	if ((rc = aem_cli_lc_open(&lc, "reseal", o.conf, o.tcti, true)) != 0)
 		return rc;
 	err = aem_lc_values_now(&lc, &o.src, &v, &expect);
-	rc = err ? aem_cli_lc_fail("reseal", &lc, err) : aem_cli_lc_seal_all("reseal", &lc, &o, &v, expect);
+	rc = err ? aem_cli_lc_fail("reseal", &lc, err)
+		 : aem_cli_lc_seal_all("reseal", &lc, &o, &v, expect);
 	free(expect);
 	aem_lc_close(&lc);
 	return rc;
