@@ -30,7 +30,7 @@ enum aem_bank aem_bank_from_alg(uint16_t alg)
 	return aem_bank_size((enum aem_bank)alg) ? (enum aem_bank)alg : AEM_BANK_NONE;
 }
 
-static const EVP_MD *bank_md(enum aem_bank bank)
+const EVP_MD *aem_bank_md(enum aem_bank bank)
 {
 	switch (bank) {
 	case AEM_BANK_SHA1: return EVP_sha1();
@@ -43,7 +43,7 @@ static const EVP_MD *bank_md(enum aem_bank bank)
 
 int aem_hash(enum aem_bank bank, const void *data, size_t len, uint8_t *out)
 {
-	const EVP_MD *md = bank_md(bank);
+	const EVP_MD *md = aem_bank_md(bank);
 	unsigned int n = 0;
 
 	if (!md)

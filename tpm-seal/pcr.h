@@ -50,6 +50,10 @@ struct aem_digest {
 /* Hash len bytes of data with the bank's hash into out (aem_bank_size bytes).
  * Returns 0 or a negative error code (err.h). */
 int aem_hash(enum aem_bank bank, const void *data, size_t len, uint8_t *out);
+/* OpenSSL's digest for a bank (an EVP_MD), NULL for an unknown one: for
+ * callers that hash a stream themselves. */
+struct evp_md_st;
+const struct evp_md_st *aem_bank_md(enum aem_bank bank);
 /* pcr := H(pcr || digest), both aem_bank_size(bank) bytes. */
 int aem_pcr_extend(enum aem_bank bank, uint8_t *pcr, const uint8_t *digest);
 

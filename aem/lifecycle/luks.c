@@ -13,17 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const EVP_MD *bank_md(enum aem_bank bank)
-{
-	switch (bank) {
-	case AEM_BANK_SHA1: return EVP_sha1();
-	case AEM_BANK_SHA256: return EVP_sha256();
-	case AEM_BANK_SHA384: return EVP_sha384();
-	case AEM_BANK_SHA512: return EVP_sha512();
-	default: return NULL;
-	}
-}
-
 /* Stream the file through the hash: a LUKS2 backup is 16 MiB by default. */
 static int hash_fd(int fd, const EVP_MD *md, uint8_t *out)
 {
@@ -74,7 +63,7 @@ static int backup(const char *device, const char *path)
 int aem_luks_header_hash(const char *device, enum aem_bank bank, const char *tmpdir,
 			 uint8_t *out)
 {
-	const EVP_MD *md = bank_md(bank);
+	const EVP_MD *md = aem_bank_md(bank);
 	char dir[PATH_MAX], path[PATH_MAX + 16];
 	int err, fd;
 

@@ -190,17 +190,6 @@ struct hash_ctx {
 	uint64_t size;
 };
 
-static const EVP_MD *bank_md(enum aem_bank b)
-{
-	switch (b) {
-	case AEM_BANK_SHA1: return EVP_sha1();
-	case AEM_BANK_SHA256: return EVP_sha256();
-	case AEM_BANK_SHA384: return EVP_sha384();
-	case AEM_BANK_SHA512: return EVP_sha512();
-	default: return NULL;
-	}
-}
-
 static int hash_sink(void *ctx, const uint8_t *p, size_t n)
 {
 	struct hash_ctx *h = ctx;
@@ -215,7 +204,7 @@ static int hash_sink(void *ctx, const uint8_t *p, size_t n)
 static int hash_start(struct hash_ctx *h, const enum aem_bank *banks, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
-		const EVP_MD *md = bank_md(banks[i]);
+		const EVP_MD *md = aem_bank_md(banks[i]);
 
 		if (!md)
 			return AEM_E_INVAL;
