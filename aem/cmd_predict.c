@@ -1,6 +1,7 @@
 /* aem predict: the DRTM PCR values the next boot will have, from the current TXT event
  * log plus the (new) files and command lines of a tboot menu entry. */
 #include "cli.h"
+#include "diagnose.h"
 #include "predict.h"
 #include "grubcfg.h"
 #include "hashfile.h"
@@ -264,27 +265,17 @@ static int read_tboot(const struct popts *o, struct aem_predict_in *in, uint8_t 
 static json_object *events_json(const struct aem_predict_in *in, const struct aem_predict_out *r)
 {
 	json_object *a = json_object_new_array();
-	char hex[2 * AEM_MAX_DIGEST + 1], buf[32];
+	char buf[32];
 
 	for (size_t i = 0; i < r->nev; i++) {
 		const struct aem_predict_event *e = &r->ev[i];
-		json_object *o = json_object_new_object();
+		bool skipped = e->role == AEM_ROLE_SKIPPED; /* never extended: no pcr/type/digest */
 
-		if (e->role != AEM_ROLE_SKIPPED) {
-			json_object_object_add(o, "pcr", json_object_new_int64(e->pcr));
-			snprintf(buf, sizeof(buf), "0x%x", e->type);
-			json_object_object_add(o, "type", json_object_new_string(buf));
-		}
-		json_object_object_add(o, "what", json_object_new_string(
-			aem_role_name(e->role, e->index, e->type, buf, sizeof(buf))));
-		if (e->file)
-			json_object_object_add(o, "file", json_object_new_string(e->file));
-		if (e->cmdline)
-			json_object_object_add(o, "cmdline", json_object_new_string(e->cmdline));
-		if (e->role != AEM_ROLE_SKIPPED)
-			json_object_object_add(o, "digest", json_object_new_string(
-				aem_hex(e->digest, aem_bank_size(in->bank), hex)));
-		json_object_array_add(a, o);
+		aem_role_name(e->role, e->index, e->type, buf, sizeof(buf));
+		json_object_array_add(a, aem_diag_event_json(skipped ? -1 : (int)e->pcr,
+							     skipped ? -1 : (long)e->type, buf, e->file,
+							     e->cmdline, skipped ? NULL : e->digest,
+							     in->bank));
 	}
 	return a;
 }

@@ -275,6 +275,29 @@ int aem_diag_from_json(const char *text, size_t len, struct aem_diag_boot *b)
 	return rc;
 }
 
+json_object *aem_diag_event_json(int pcr, long type, const char *what, const char *file,
+				 const char *cmdline, const uint8_t *digest, enum aem_bank bank)
+{
+	json_object *o = json_object_new_object();
+	char hex[2 * AEM_MAX_DIGEST + 1], t[24];
+
+	if (pcr >= 0)
+		json_object_object_add(o, "pcr", json_object_new_int64(pcr));
+	if (type >= 0) {
+		snprintf(t, sizeof(t), "0x%lx", (unsigned long)type);
+		json_object_object_add(o, "type", json_object_new_string(t));
+	}
+	json_object_object_add(o, "what", json_object_new_string(what));
+	if (file)
+		json_object_object_add(o, "file", json_object_new_string(file));
+	if (cmdline)
+		json_object_object_add(o, "cmdline", json_object_new_string(cmdline));
+	if (digest)
+		json_object_object_add(o, "digest", json_object_new_string(
+			aem_hex(digest, aem_bank_size(bank), hex)));
+	return o;
+}
+
 int aem_diag_to_json(const struct aem_diag_boot *b, char **out)
 {
 	json_object *root = json_object_new_object(), *evs = json_object_new_array();
@@ -293,19 +316,10 @@ int aem_diag_to_json(const struct aem_diag_boot *b, char **out)
 	json_object_object_add(root, "pcrs", pcrs);
 	for (size_t i = 0; i < b->n; i++) {
 		const struct aem_diag_event *e = &b->ev[i];
-		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "pcr", json_object_new_int64(e->pcr));
-		snprintf(buf, sizeof(buf), "0x%x", e->type);
-		json_object_object_add(o, "type", json_object_new_string(buf));
-		json_object_object_add(o, "what", json_object_new_string(
-			aem_role_name(e->role, e->index, e->type, buf, sizeof(buf))));
-		if (e->file)
-			json_object_object_add(o, "file", json_object_new_string(e->file));
-		if (e->cmdline)
-			json_object_object_add(o, "cmdline", json_object_new_string(e->cmdline));
-		json_object_object_add(o, "digest", json_object_new_string(aem_hex(e->digest, dl, hex)));
-		json_object_array_add(evs, o);
+		aem_role_name(e->role, e->index, e->type, buf, sizeof(buf));
+		json_object_array_add(evs, aem_diag_event_json((int)e->pcr, e->type, buf, e->file,
+							       e->cmdline, e->digest, b->bank));
 	}
 	json_object_object_add(root, "events", evs);
 	*out = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |

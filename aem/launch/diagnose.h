@@ -45,6 +45,14 @@ int aem_diag_from_json(const char *text, size_t len, struct aem_diag_boot *b);
 int aem_diag_from_log(const struct aem_evlog *log, enum aem_bank bank, struct aem_diag_boot *b);
 /* The document of b (the shape aem_diag_from_json reads) as a malloc'd string. */
 int aem_diag_to_json(const struct aem_diag_boot *b, char **out);
+/* One event of such a document (json-c object, the caller owns it), the one
+ * writer of its fields in their order: pcr (omitted when < 0), type (omitted
+ * when < 0), what (role.h's name, or a type's), file and cmdline (when not
+ * NULL), digest (aem_bank_size(bank) bytes; omitted when NULL). */
+struct json_object;
+struct json_object *aem_diag_event_json(int pcr, long type, const char *what, const char *file,
+					const char *cmdline, const uint8_t *digest,
+					enum aem_bank bank);
 void aem_diag_free(struct aem_diag_boot *b);
 
 /* "SEALED.expect.json" into buf; returns buf, or NULL when it does not fit. */

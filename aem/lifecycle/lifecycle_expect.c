@@ -12,27 +12,6 @@
 #include <unistd.h>
 
 
-json_object *aem_lc_exp_event(unsigned pcr, long type, const char *what, const char *file,
-			      const char *cmdline, const uint8_t *digest, enum aem_bank bank)
-{
-	json_object *o = json_object_new_object();
-	char hex[2 * AEM_MAX_DIGEST + 1], t[24];
-
-	json_object_object_add(o, "pcr", json_object_new_int64(pcr));
-	if (type >= 0) {
-		snprintf(t, sizeof(t), "0x%lx", (unsigned long)type);
-		json_object_object_add(o, "type", json_object_new_string(t));
-	}
-	json_object_object_add(o, "what", json_object_new_string(what));
-	if (file)
-		json_object_object_add(o, "file", json_object_new_string(file));
-	if (cmdline)
-		json_object_object_add(o, "cmdline", json_object_new_string(cmdline));
-	json_object_object_add(o, "digest", json_object_new_string(
-		aem_hex(digest, aem_bank_size(bank), hex)));
-	return o;
-}
-
 void aem_lc_exp_predicted(json_object *events, const struct aem_predict_out *r,
 			  enum aem_bank bank)
 {
@@ -44,7 +23,7 @@ void aem_lc_exp_predicted(json_object *events, const struct aem_predict_out *r,
 		if (e->role == AEM_ROLE_SKIPPED)
 			continue; /* never extended: nothing to compare with */
 		aem_role_name(e->role, e->index, e->type, what, sizeof(what));
-		json_object_array_add(events, aem_lc_exp_event(e->pcr, e->type, what, e->file,
+		json_object_array_add(events, aem_diag_event_json(e->pcr, e->type, what, e->file,
 							       e->cmdline, e->digest, bank));
 	}
 }
@@ -58,7 +37,7 @@ void aem_lc_exp_logged(json_object *events, const struct aem_evlog *log, enum ae
 
 		if (!d || !aem_event_extends(e) || !aem_pcr_mask_has(mask, e->pcr))
 			continue;
-		json_object_array_add(events, aem_lc_exp_event(e->pcr, e->type,
+		json_object_array_add(events, aem_diag_event_json(e->pcr, e->type,
 			aem_evlog_type_name(e->type), NULL, NULL, d, bank));
 	}
 }

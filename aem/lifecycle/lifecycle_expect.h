@@ -17,15 +17,12 @@
 #include <stdbool.h>
 
 #include "evlog.h"
+#include "diagnose.h"
 #include "predict.h"
 #include "family.h"
 
 #define AEM_LC_EXPECT_EXT ".expect.json"
 
-/* One event object; type < 0: none (a PCR 13 LUKS header); file, cmdline
- * may be NULL. */
-json_object *aem_lc_exp_event(unsigned pcr, long type, const char *what, const char *file,
-			      const char *cmdline, const uint8_t *digest, enum aem_bank bank);
 /* The predicted events of r into events (as aem predict lists them). */
 void aem_lc_exp_predicted(json_object *events, const struct aem_predict_out *r,
 			  enum aem_bank bank);

@@ -125,7 +125,7 @@ int aem_lc_pcr13(struct aem_lc *lc, const struct aem_lc_src *src, const char *cm
 			return rc;
 		}
 		if (events)
-			json_object_array_add(events, aem_lc_exp_event(13, -1, "luks header", dev[i],
+			json_object_array_add(events, aem_diag_event_json(13, -1, "luks header", dev[i],
 								       NULL, d, bank));
 	}
 	return 0;

@@ -27,9 +27,9 @@ static void test_doc_shape(void **state)
 	memset(v.v[13], 0x13, 32);
 	memset(v.v[17], 0xab, 32);
 	memset(d, 0x01, sizeof(d));
-	json_object_array_add(ev, aem_lc_exp_event(13, -1, "luks header", "/dev/vda2", NULL, d,
+	json_object_array_add(ev, aem_diag_event_json(13, -1, "luks header", "/dev/vda2", NULL, d,
 						   AEM_BANK_SHA256));
-	json_object_array_add(ev, aem_lc_exp_event(17, 0x501, "module 0", "/xen.gz", "placeholder",
+	json_object_array_add(ev, aem_diag_event_json(17, 0x501, "module 0", "/xen.gz", "placeholder",
 						   d, AEM_BANK_SHA256));
 	doc = aem_lc_exp_doc(AEM_FAMILY_TPM20, &v, "da", "predicted", ev);
 	assert_non_null(doc);
