@@ -124,7 +124,8 @@ int aem_evlog_parse_tcg12(const uint8_t *buf, size_t len, struct aem_evlog *log)
 	if (memcmp(data, spec, sizeof(spec)))
 		return AEM_E_FORMAT;
 	vsize = data[SPEC00_FIXED];
-	if (vsize < CONTAINER_HDR || SPEC00_FIXED + 1u + vsize > size)
+	/* the record holds exactly the Spec ID fields and the vendorInfo */
+	if (vsize < CONTAINER_HDR || SPEC00_FIXED + 1u + vsize != size)
 		return AEM_E_FORMAT;
 	if ((rc = aem_evlog_append(log, pcr, type, NULL, 0, data, size)) != 0)
 		return rc;
