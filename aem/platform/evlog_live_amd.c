@@ -62,6 +62,8 @@ static int find_range(struct aem_evlog_live *info)
 	free(text);
 	if (!found)
 		return fail(info, AEM_LIVE_NO_SLAUNCH, AEM_TPM_E_UNMEASURED);
+	if (rc) /* malformed: no range to show */
+		info->xen_base = info->xen_end = 0;
 	if (rc || info->xen_end - info->xen_base > XEN_LOG_MAX)
 		return fail(info, AEM_LIVE_BAD_RANGE, AEM_E_FORMAT);
 	return 0;
@@ -109,8 +111,11 @@ char *aem_evlog_live_describe_xen(const struct aem_evlog_live *info, char *buf, 
 		break;
 	case AEM_LIVE_NO_XEN:
 		snprintf(buf, size, "on AMD the log of this boot is found through Xen's console, but "
-			 "'xl dmesg' gave nothing (%s): run as root in Xen's dom0, or give "
-			 "--event-log FILE", strerror(info->err_no));
+			 "'xl dmesg' gave nothing (%s): run as root in Xen's dom0 after a TrenchBoot "
+			 "launch, or give --event-log FILE",
+			 info->err_no == ENOENT ? "no xl command, or nothing recorded" :
+			 info->err_no == ENXIO ? "xl failed: not Xen's dom0, or not root" :
+			 strerror(info->err_no));
 		break;
 	case AEM_LIVE_NO_SLAUNCH:
 		snprintf(buf, size, "Xen's console (xl dmesg) has no line 'SLAUNCH: reserving event "
@@ -119,9 +124,15 @@ char *aem_evlog_live_describe_xen(const struct aem_evlog_live *info, char *buf, 
 			 "--event-log FILE");
 		break;
 	case AEM_LIVE_BAD_RANGE:
-		snprintf(buf, size, "Xen's console line 'SLAUNCH: reserving event log' names no "
-			 "usable range (0x%" PRIx64 " - 0x%" PRIx64 "): it is malformed, empty, or "
-			 "larger than %u KiB", info->xen_base, info->xen_end, XEN_LOG_MAX >> 10);
+		if (!info->xen_end)
+			snprintf(buf, size, "Xen's console line 'SLAUNCH: reserving event log' is "
+				 "malformed (expected '(<hex base> - <hex end>)' with end above base): "
+				 "give --event-log FILE");
+		else
+			snprintf(buf, size, "Xen's console line 'SLAUNCH: reserving event log' names "
+				 "0x%" PRIx64 " - 0x%" PRIx64 ", more than %u MiB: not an event log "
+				 "range; give --event-log FILE", info->xen_base, info->xen_end,
+				 XEN_LOG_MAX >> 20);
 		break;
 	case AEM_LIVE_DENIED:
 		snprintf(buf, size, "reading physical memory was refused (%s): run as root; a kernel "
