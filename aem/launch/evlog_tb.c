@@ -12,7 +12,7 @@
 #define CONTAINER_HDR 48u     /* the TXT Event Container header */
 #define LABEL_MAX 64u
 
-/* Labels TrenchBoot's SKL, GRUB policy entries and Xen write (the note's tables). */
+/* The labels TrenchBoot's SKL, GRUB's policy entries and Xen put in their events. */
 static const char *const known_labels[] = {
 	"SKINIT", "DLME entry offset", "DLME", "Measured MB2 module", "Xen's command line",
 	"MB module string", "MB module", "Measured TXT OS-MLE data",
