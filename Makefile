@@ -126,6 +126,7 @@ $(BUILD)/version.stamp: FORCE
 	@echo '$(VERSION) $(COMMIT)' | cmp -s - $@ || echo '$(VERSION) $(COMMIT)' > $@
 $(BUILD)/obj/aem/cmd_version.o: $(BUILD)/version.stamp
 $(BUILD)/obj/aem/cmd_version.o: CFLAGS += -DAEM_VERSION='"$(VERSION)"' -DAEM_COMMIT='"$(COMMIT)"'
+.PHONY: FORCE
 FORCE:
 
 $(BUILD)/aem: $(BUILD)/obj/aem/main.o $(BUILD)/libaemcli.a $(LIBS)
@@ -221,11 +222,12 @@ install: programs
 # Release tarball: exactly `git archive` of the tag v$(VERSION) (COMMIT filled in
 # by git, see .gitattributes); DIST_REF=HEAD for a snapshot.
 DIST_REF ?= v$(VERSION)
+DISTDIR  ?= .
 dist:
 	@git rev-parse -q --verify '$(DIST_REF)^{commit}' >/dev/null || \
 		{ echo "make dist: no $(DIST_REF) in git (tag it: git tag -a $(DIST_REF); or DIST_REF=HEAD)" >&2; exit 1; }
-	git archive --format=tar --prefix=aem-$(VERSION)/ '$(DIST_REF)' | gzip -9n > aem-$(VERSION).tar.gz
-	@echo "make dist: aem-$(VERSION).tar.gz ($(DIST_REF) = $$(git rev-parse '$(DIST_REF)^{commit}'))"
+	git archive --format=tar --prefix=aem-$(VERSION)/ '$(DIST_REF)' | gzip -9n > $(DISTDIR)/aem-$(VERSION).tar.gz
+	@echo "make dist: $(DISTDIR)/aem-$(VERSION).tar.gz ($(DIST_REF) = $$(git rev-parse '$(DIST_REF)^{commit}'))"
 
 # Debian packages aem and aem-dracut into ../ (debian/; needs debhelper).
 deb:
