@@ -229,9 +229,16 @@ dist:
 	git archive --format=tar --prefix=aem-$(VERSION)/ '$(DIST_REF)' | gzip -9n > $(DISTDIR)/aem-$(VERSION).tar.gz
 	@echo "make dist: $(DISTDIR)/aem-$(VERSION).tar.gz ($(DIST_REF) = $$(git rev-parse '$(DIST_REF)^{commit}'))"
 
-# Debian packages aem and aem-dracut into ../ (debian/; needs debhelper).
+# Debian packages aem and aem-dracut (debian/; needs debhelper), moved from ..
+# (where dpkg-buildpackage writes them) to DEB_OUT; lintian when installed.
+DEB_OUT ?= $(BUILD)/debs
 deb:
 	dpkg-buildpackage -us -uc -b
+	@set -e; mkdir -p $(DEB_OUT); \
+	ch=../aem_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).changes; \
+	for f in $$(sed -n '/^Files:/,/^[^ ]/s/^ [0-9a-f]* [0-9]* [^ ]* [^ ]* //p' $$ch); do \
+		mv ../$$f $(DEB_OUT)/; done; mv $$ch $(DEB_OUT)/; ls -l $(DEB_OUT)
+	@if command -v lintian >/dev/null; then lintian --fail-on error,warning $(DEB_OUT)/*.changes; fi
 
 clean:
 	rm -rf build
