@@ -17,6 +17,8 @@ table=$(sed -n '/verbs\[\] = {/,/^};/p' "$AEM_SRC/aem/main.c" | grep -o '^[[:spa
 printed=$("$aem" --help | awk '/^verbs:/ {on = 1; next} on && NF {print $1}')
 assert_eq "verbs printed by aem --help = the table in aem/main.c" "$(echo $table)" "$(echo $printed)"
 
+# (Every membership test reads a here-string: grep -q stops at the first match,
+# and a writer into its pipe would die of SIGPIPE and fail the pipeline.)
 # What the completion file offers, read by bash itself.
 q() { bash -c 'complete() { :; }; source "$1"; shift; eval "$1"' _ "$comp" "$1"; }
 c_verbs=$(q 'echo $_aem_verbs')
@@ -25,10 +27,10 @@ c_opts() { q 'for l in "${_aem_options[@]}"; do [[ ${l%%:*} == '"$1"' ]] && echo
 
 missing=() stale=()
 for v in $table; do
-	echo " $c_verbs " | tr '\n' ' ' | grep -q -- " $v " || missing+=("verb $v: add it to _aem_verbs")
+	grep -q -- " $v " <<< " $(echo $c_verbs) " || missing+=("verb $v: add it to _aem_verbs")
 done
 for v in $c_verbs; do
-	echo " $(echo $table) " | grep -q -- " $v " || stale+=("verb $v is in _aem_verbs but not in aem/main.c")
+	grep -q -- " $v " <<< " $(echo $table) " || stale+=("verb $v is in _aem_verbs but not in aem/main.c")
 done
 nopts=0
 for v in $table; do
@@ -37,7 +39,7 @@ for v in $table; do
 	subs=$(echo "$help" | { grep -oE "aem $v +[a-z][a-z0-9|-]*" || true; } | awk '{print $3}' | tr '|' '\n' | sort -u)
 	for s in $subs; do
 		help+=$'\n'$("$aem" "$v" "$s" --help 2>&1 || true)
-		echo " $(c_subs "$v") " | grep -q -- " $s " || missing+=("sub-verb $v $s: add it to _aem_subverbs ('$v:...')")
+		grep -q -- " $s " <<< " $(c_subs "$v") " || missing+=("sub-verb $v $s: add it to _aem_subverbs ('$v:...')")
 	done
 	# another verb's option named in the text ("aem pcrs --json") is not this verb's
 	others=$(echo $table | tr ' ' '\n' | grep -vx -- "$v" | paste -sd'|')
@@ -46,10 +48,10 @@ for v in $table; do
 	have=" $(echo $(c_opts "$v")) "
 	for o in $want; do
 		nopts=$((nopts + 1))
-		echo "$have" | grep -q -- " $o " || missing+=("option $v $o: add it to the '$v:' line of _aem_options")
+		grep -q -- " $o " <<< "$have" || missing+=("option $v $o: add it to the '$v:' line of _aem_options")
 	done
 	for o in $have; do
-		echo "$want" | grep -qx -- "$o" || stale+=("option $v $o is offered but aem $v --help does not name it")
+		grep -qx -- "$o" <<< "$want" || stale+=("option $v $o is offered but aem $v --help does not name it")
 	done
 done
 [ ${#stale[@]} -eq 0 ] || { printf '  %s\n' "${stale[@]}" >&2; fail "${#stale[@]} stale entries in $comp"; }

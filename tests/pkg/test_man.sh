@@ -14,7 +14,8 @@ for p in aem.1 aem.conf.5 aem-boot.8; do
 	[ ! -s warn.txt ] || { cat warn.txt >&2; fail "$p: groff -ww warns"; }
 	name=${p%.*}
 	grep -q "^NAME" out.txt || fail "$p has no NAME section"
-	sed -n '/^NAME/,/^[A-Z]/p' out.txt | grep -q -- "$name" || fail "$p: NAME does not name $name"
+	sed -n '/^NAME/,/^[A-Z]/p' out.txt > name.txt
+	grep -q -- "$name" name.txt || fail "$p: NAME does not name $name"
 	[ "$(wc -l < out.txt)" -gt 30 ] || fail "$p renders to only $(wc -l < out.txt) lines"
 	echo "ok: $p renders without warnings ($(wc -l < out.txt) lines)"
 done

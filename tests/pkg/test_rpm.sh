@@ -20,18 +20,20 @@ main=rpm/RPMS/$arch/aem-$v-1.$arch.rpm dracut=rpm/RPMS/$arch/aem-dracut-$v-1.$ar
 echo "ok: built $(basename "$main") ($(stat -c %s "$main") bytes), $(basename "$dracut") ($(stat -c %s "$dracut") bytes)"
 
 # (man pages: compressed on Fedora, not by Debian's rpm)
-has() { rpm -qlp "$1" 2>/dev/null | sed -E 's/\.(gz|xz|bz2|zst)$//' | grep -qx -- "$2" || fail "$(basename "$1") lacks $2"; }
+rpm -qlp "$main" 2>/dev/null | sed -E 's/\.(gz|xz|bz2|zst)$//' > main.list
+rpm -qlp "$dracut" 2>/dev/null | sed -E 's/\.(gz|xz|bz2|zst)$//' > dracut.list
+has() { grep -qx -- "$2" "$1" || fail "$1 lacks $2"; }
 for f in /usr/bin/aem /usr/share/man/man1/aem.1 /usr/share/man/man5/aem.conf.5 \
 	/usr/share/bash-completion/completions/aem /etc/grub.d/19_linux_xen_tboot_aem \
 	/usr/lib/kernel/install.d/60-aem.install; do
-	has "$main" "$f"
+	has main.list "$f"
 done
 for f in /usr/lib/aem/aem-boot /usr/lib/aem/aem-boot-tpm2 /usr/lib/aem/aem-boot-tpm12 \
 	/usr/lib/dracut/modules.d/90aem/module-setup.sh /usr/share/man/man8/aem-boot.8; do
-	has "$dracut" "$f"
+	has dracut.list "$f"
 done
-rpm -qlp "$main" 2>/dev/null | grep -q '/etc/kernel/post' && fail "the RPM ships Debian's /etc/kernel hooks"
-rpm -qlp "$main" 2>/dev/null | grep -qE '^/usr/share/licenses/aem(-[0-9.]+)?/COPYING$' || fail "no %license COPYING"
+! grep -q '/etc/kernel/post' main.list || fail "the RPM ships Debian's /etc/kernel hooks"
+grep -qE '^/usr/share/licenses/aem(-[0-9.]+)?/COPYING$' main.list || fail "no %license COPYING"
 echo "ok: the RPMs hold the command, man pages, completion, hooks, module and boot programs"
 for r in "$main" "$dracut"; do
 	s=$(rpm -qp --scripts "$r" 2>/dev/null)
