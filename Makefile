@@ -8,7 +8,7 @@
 #   make bench      benchmarks (numbers and ratios against peers; no pass/fail on time)
 #   make install    DESTDIR=... PREFIX=/usr/local (dracut module: DRACUT_MODULES, hooks: SYSCONFDIR)
 #   make dist       release tarball aem-VERSION.tar.gz (git archive of the tag vVERSION)
-#   make deb        Debian packages aem and aem-dracut (into ..)
+#   make deb        Debian packages aem and aem-dracut into build/debs (lintian-checked)
 #   make clean
 
 BUILD   ?= build
