@@ -7,6 +7,8 @@
 #   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
 #   make bench      benchmarks (numbers and ratios against peers; no pass/fail on time)
 #   make install    DESTDIR=... PREFIX=/usr/local (dracut module: DRACUT_MODULES, hooks: SYSCONFDIR)
+#   make dist       release tarball aem-VERSION.tar.gz (git archive of the tag vVERSION)
+#   make deb        Debian packages aem and aem-dracut into build/debs (lintian-checked)
 #   make clean
 
 BUILD   ?= build
@@ -16,6 +18,7 @@ PREFIX  ?= /usr/local
 # dracut looks for modules here only, whatever the prefix
 DRACUT_MODULES ?= /usr/lib/dracut/modules.d
 SYSCONFDIR ?= /etc
+BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 SAN     ?=
 FUZZ_SECONDS ?= 20
@@ -40,6 +43,15 @@ CFLAGS  += -D_FORTIFY_SOURCE=2
 endif
 LDFLAGS += -pie -Wl,-z,relro,-z,now
 LDLIBS  := $(PKG_LIBS)
+
+# Reproducible builds: no build directory in the objects (debug info, __FILE__),
+# deterministic archives; the same source in any directory gives the same bytes
+# (tests/pkg/test_reproducible.sh). The version is the file VERSION; the source
+# commit is git's (with -dirty for uncommitted changes), or, in a release tarball
+# (git archive / make dist), the COMMIT file git filled in (export-subst).
+CFLAGS  += -ffile-prefix-map=$(CURDIR)=.
+VERSION := $(shell cat VERSION)
+COMMIT  := $(shell scripts/source-commit)
 
 # The rooms (docs/architecture.md). Each is one static library; a room sees
 # only its own headers and those of the rooms below it, so an include that
@@ -88,7 +100,7 @@ TOOL_BIN := $(addprefix $(BUILD)/tests/tools/,$(notdir $(TOOL_SRC:.c=)))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all check demo sanitize fuzz bench install clean deps tcb
+.PHONY: all check demo sanitize fuzz bench install clean deps tcb programs dist deb
 all: $(BUILD)/aem $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -106,7 +118,16 @@ $(BUILD)/libaemcli.a: $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 $(BUILD)/libaemboot.a: $(BOOT_SRC:%.c=$(BUILD)/obj/%.o)
 $(BUILD)/lib%.a:
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && ar rcsD $@ $^
+
+# aem --version: the version and source commit, rebuilt when either changes.
+$(BUILD)/version.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(VERSION) $(COMMIT)' | cmp -s - $@ || echo '$(VERSION) $(COMMIT)' > $@
+$(BUILD)/obj/aem/cmd_version.o: $(BUILD)/version.stamp
+$(BUILD)/obj/aem/cmd_version.o: CFLAGS += -DAEM_VERSION='"$(VERSION)"' -DAEM_COMMIT='"$(COMMIT)"'
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/aem: $(BUILD)/obj/aem/main.o $(BUILD)/libaemcli.a $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -179,7 +200,10 @@ bench: deps
 tcb: $(BOOT_BIN)
 	@scripts/tcb-lines $(BUILD)
 
-install: all
+# What the packages ship: the command and the boot programs (no tests).
+programs: $(BUILD)/aem $(BOOT_BIN)
+
+install: programs
 	install -D -m 0755 $(BUILD)/aem $(DESTDIR)$(PREFIX)/bin/aem
 	@for b in $(BOOT_BIN); do if [ -x $$b ]; then \
 		install -D -m 0755 $$b $(DESTDIR)$(PREFIX)/lib/aem/$${b##*/}; fi; done
@@ -193,6 +217,28 @@ install: all
 	install -D -m 0755 initramfs-hooks/kernel-install/zz-aem $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-aem
 	@for m in docs/man/*.[1-8]; do [ -f "$$m" ] || continue; \
 		s=$${m##*.}; install -D -m 0644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man$$s/$$(basename $$m); done
+	install -D -m 0644 contrib/bash-completion/aem $(DESTDIR)$(BASH_COMPLETION_DIR)/aem
+
+# Release tarball: exactly `git archive` of the tag v$(VERSION) (COMMIT filled in
+# by git, see .gitattributes); DIST_REF=HEAD for a snapshot.
+DIST_REF ?= v$(VERSION)
+DISTDIR  ?= .
+dist:
+	@git rev-parse -q --verify '$(DIST_REF)^{commit}' >/dev/null || \
+		{ echo "make dist: no $(DIST_REF) in git (tag it: git tag -a $(DIST_REF); or DIST_REF=HEAD)" >&2; exit 1; }
+	git archive --format=tar --prefix=aem-$(VERSION)/ '$(DIST_REF)' | gzip -9n > $(DISTDIR)/aem-$(VERSION).tar.gz
+	@echo "make dist: $(DISTDIR)/aem-$(VERSION).tar.gz ($(DIST_REF) = $$(git rev-parse '$(DIST_REF)^{commit}'))"
+
+# Debian packages aem and aem-dracut (debian/; needs debhelper), moved from ..
+# (where dpkg-buildpackage writes them) to DEB_OUT; lintian when installed.
+DEB_OUT ?= $(BUILD)/debs
+deb:
+	dpkg-buildpackage -us -uc -b
+	@set -e; mkdir -p $(DEB_OUT); \
+	ch=../aem_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).changes; \
+	for f in $$(sed -n '/^Files:/,/^[^ ]/s/^ [0-9a-f]* [0-9]* [^ ]* [^ ]* //p' $$ch); do \
+		mv ../$$f $(DEB_OUT)/; done; mv $$ch $(DEB_OUT)/; ls -l $(DEB_OUT)
+	@if command -v lintian >/dev/null; then lintian --fail-on error,warning $(DEB_OUT)/*.changes; fi
 
 clean:
 	rm -rf build
