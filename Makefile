@@ -27,7 +27,7 @@ SUITES  ?=
 
 CC      ?= cc
 PKGS    := tss2-esys tss2-tctildr tss2-mu tss2-rc libcrypto json-c libqrencode libpng \
-           libusb-1.0 libcryptsetup zlib liblzma
+           libusb-1.0 libcryptsetup zlib liblzma libisal
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ltspi
 

@@ -1,188 +1,24 @@
-/* Streaming module hashing: one read of the file, decompressed on the fly (zlib for
- * gzip, liblzma for xz), every bank's hash updated from the same output buffer. */
+/* Module hashing as GRUB loads a module: the bytes come decompressed from
+ * hashfile_stream.c; one pass hashes them with every requested bank. Inflating and
+ * hashing overlap: this thread decompresses into a small ring of buffers while a
+ * second one hashes the full ones (two cores: nearly the time of the slower side). */
 #include "hashfile.h"
+#include "hashfile_stream.h"
 #include "err.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <lzma.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 #include <openssl/evp.h>
 
-#define IN_CHUNK (64u * 1024u)
-#define OUT_CHUNK (256u * 1024u)
 #define MAX_BANKS 8u
-
-typedef int (*sink_fn)(void *ctx, const uint8_t *p, size_t n);
-
-struct stream {
-	int fd;
-	uint8_t *in, *out;
-	size_t in_len;      /* valid bytes in `in` */
-	bool eof;
-	sink_fn sink;
-	void *ctx;
-};
-
-enum aem_compression aem_compression_detect(const uint8_t *h, size_t len)
-{
-	static const uint8_t xz[6] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
-	static const uint8_t lzop[9] = { 0x89, 'L', 'Z', 'O', 0, '\r', '\n', 0x1a, '\n' };
-
-	if (len >= 2 && h[0] == 0x1f && h[1] == 0x8b)
-		return AEM_COMP_GZIP;
-	if (len >= sizeof(xz) && memcmp(h, xz, sizeof(xz)) == 0)
-		return AEM_COMP_XZ;
-	if (len >= sizeof(lzop) && memcmp(h, lzop, sizeof(lzop)) == 0)
-		return AEM_COMP_LZOP;
-	return AEM_COMP_NONE;
-}
-
-/* Refill s->in (keeping nothing: callers consume all input before refilling). */
-static int fill(struct stream *s)
-{
-	ssize_t n;
-
-	do
-		n = read(s->fd, s->in, IN_CHUNK);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return AEM_E_IO;
-	s->in_len = (size_t)n;
-	s->eof = n == 0;
-	return 0;
-}
-
-static int pass_plain(struct stream *s)
-{
-	int rc;
-
-	while (s->in_len) {
-		if ((rc = s->sink(s->ctx, s->in, s->in_len)) != 0)
-			return rc;
-		if ((rc = fill(s)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* Bytes after the end of the compressed stream: GRUB would not load them the way a
- * concatenating decompressor does, so refuse rather than guess. */
-static int check_trailing(struct stream *s, size_t left)
-{
-	int rc;
-
-	if (left)
-		return AEM_E_UNSUPPORTED;
-	if ((rc = fill(s)) != 0)
-		return rc;
-	return s->in_len ? AEM_E_UNSUPPORTED : 0;
-}
-
-static int pass_gzip(struct stream *s)
-{
-	z_stream z = { 0 };
-	int zr = Z_OK, rc = 0;
-
-	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-		return AEM_E_NOMEM;
-	z.next_in = s->in;
-	z.avail_in = (uInt)s->in_len;
-	while (zr != Z_STREAM_END) {
-		if (z.avail_in == 0) {
-			if ((rc = fill(s)) != 0)
-				break;
-			if (s->eof) {
-				rc = AEM_E_FORMAT; /* truncated */
-				break;
-			}
-			z.next_in = s->in;
-			z.avail_in = (uInt)s->in_len;
-		}
-		z.next_out = s->out;
-		z.avail_out = OUT_CHUNK;
-		zr = inflate(&z, Z_NO_FLUSH);
-		if (zr != Z_OK && zr != Z_STREAM_END) {
-			rc = zr == Z_MEM_ERROR ? AEM_E_NOMEM : AEM_E_FORMAT;
-			break;
-		}
-		if ((rc = s->sink(s->ctx, s->out, OUT_CHUNK - z.avail_out)) != 0)
-			break;
-	}
-	if (rc == 0)
-		rc = check_trailing(s, z.avail_in);
-	inflateEnd(&z);
-	return rc;
-}
-
-static int pass_xz(struct stream *s)
-{
-	lzma_stream x = LZMA_STREAM_INIT;
-	lzma_ret xr = LZMA_OK;
-	int rc = 0;
-
-	if (lzma_stream_decoder(&x, UINT64_MAX, 0) != LZMA_OK)
-		return AEM_E_NOMEM;
-	x.next_in = s->in;
-	x.avail_in = s->in_len;
-	while (xr != LZMA_STREAM_END) {
-		if (x.avail_in == 0) {
-			if ((rc = fill(s)) != 0)
-				break;
-			if (s->eof) {
-				rc = AEM_E_FORMAT;
-				break;
-			}
-			x.next_in = s->in;
-			x.avail_in = s->in_len;
-		}
-		x.next_out = s->out;
-		x.avail_out = OUT_CHUNK;
-		xr = lzma_code(&x, LZMA_RUN);
-		if (xr != LZMA_OK && xr != LZMA_STREAM_END) {
-			rc = xr == LZMA_MEM_ERROR ? AEM_E_NOMEM : AEM_E_FORMAT;
-			break;
-		}
-		if ((rc = s->sink(s->ctx, s->out, OUT_CHUNK - x.avail_out)) != 0)
-			break;
-	}
-	if (rc == 0)
-		rc = check_trailing(s, x.avail_in);
-	lzma_end(&x);
-	return rc;
-}
-
-static int stream_file(const char *path, bool unzip, sink_fn sink, void *ctx)
-{
-	struct stream s = { .sink = sink, .ctx = ctx };
-	int rc;
-
-	s.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (s.fd < 0)
-		return AEM_E_IO;
-	s.in = malloc(IN_CHUNK);
-	s.out = malloc(OUT_CHUNK);
-	if (!s.in || !s.out) {
-		rc = AEM_E_NOMEM;
-		goto out;
-	}
-	if ((rc = fill(&s)) != 0)
-		goto out;
-	switch (unzip ? aem_compression_detect(s.in, s.in_len) : AEM_COMP_NONE) {
-	case AEM_COMP_GZIP: rc = pass_gzip(&s); break;
-	case AEM_COMP_XZ: rc = pass_xz(&s); break;
-	case AEM_COMP_LZOP: rc = AEM_E_UNSUPPORTED; break;
-	default: rc = pass_plain(&s); break;
-	}
-out:
-	free(s.in);
-	free(s.out);
-	close(s.fd);
-	return rc;
-}
+#define NBUF 8u
+/* Below this much input a second thread costs more than it saves. */
+#define PIPE_MIN (256u * 1024u)
 
 struct hash_ctx {
 	unsigned n;
@@ -190,10 +26,8 @@ struct hash_ctx {
 	uint64_t size;
 };
 
-static int hash_sink(void *ctx, const uint8_t *p, size_t n)
+static int hash_update(struct hash_ctx *h, const uint8_t *p, size_t n)
 {
-	struct hash_ctx *h = ctx;
-
 	for (unsigned i = 0; i < h->n; i++)
 		if (EVP_DigestUpdate(h->md[i], p, n) != 1)
 			return AEM_E_CRYPTO;
@@ -218,17 +52,151 @@ static int hash_start(struct hash_ctx *h, const enum aem_bank *banks, unsigned n
 	return 0;
 }
 
-int aem_hashfile(const char *path, bool unzip, const enum aem_bank *banks, unsigned n,
-		 struct aem_digest *out, uint64_t *size)
+/* The ring between the decompressing thread (sink) and the hashing thread. The
+ * producer always holds one buffer, so `full` never holds more than NBUF - 1. */
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint8_t *buf[NBUF];
+	uint8_t *full[NBUF];
+	size_t full_len[NBUF];
+	unsigned head, nfull;
+	uint8_t *spare[NBUF];
+	unsigned nspare;
+	bool done;
+	int err;
+	struct hash_ctx *h;
+};
+
+static void *pipe_hasher(void *arg)
 {
-	struct hash_ctx h = { 0 };
+	struct pipe *p = arg;
+	uint8_t *b;
+	size_t n;
+	int err;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->nfull && !p->done)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (!p->nfull)
+			break;
+		b = p->full[p->head];
+		n = p->full_len[p->head];
+		p->head = (p->head + 1) % NBUF;
+		p->nfull--;
+		err = p->err;
+		pthread_mutex_unlock(&p->mu);
+		if (!err)
+			err = hash_update(p->h, b, n);
+		pthread_mutex_lock(&p->mu);
+		if (err && !p->err)
+			p->err = err;
+		p->spare[p->nspare++] = b;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static int pipe_sink(void *ctx, uint8_t **buf, size_t n)
+{
+	struct pipe *p = ctx;
+	int err;
+
+	pthread_mutex_lock(&p->mu);
+	p->full[(p->head + p->nfull) % NBUF] = *buf;
+	p->full_len[(p->head + p->nfull) % NBUF] = n;
+	p->nfull++;
+	pthread_cond_broadcast(&p->cv);
+	while (!p->nspare)
+		pthread_cond_wait(&p->cv, &p->mu);
+	*buf = p->spare[--p->nspare];
+	err = p->err;
+	pthread_mutex_unlock(&p->mu);
+	return err;
+}
+
+/* Without a second thread (none could be started): hash in place. */
+static int direct_sink(void *ctx, uint8_t **buf, size_t n)
+{
+	return hash_update(ctx, *buf, n);
+}
+
+static int hash_direct(const struct aem_hf_src *src, bool unzip, struct hash_ctx *h)
+{
+	uint8_t *cur = malloc(AEM_HF_CHUNK);
 	int rc;
 
-	if (!path || !banks || !out || n == 0 || n > MAX_BANKS)
-		return AEM_E_INVAL;
-	rc = hash_start(&h, banks, n);
+	if (!cur)
+		return AEM_E_NOMEM;
+	rc = aem_hf_stream(src, unzip, direct_sink, h, &cur);
+	free(cur);
+	return rc;
+}
+
+static bool worth_a_thread(const struct aem_hf_src *src)
+{
+	struct stat st;
+
+	if (src->fd < 0)
+		return src->mem_len >= PIPE_MIN;
+	return fstat(src->fd, &st) || st.st_size >= (off_t)PIPE_MIN;
+}
+
+static int hash_src(const struct aem_hf_src *src, bool unzip, struct hash_ctx *h)
+{
+	struct pipe p = { .h = h };
+	pthread_t th;
+	uint8_t *cur;
+	int rc;
+
+	if (!worth_a_thread(src))
+		return hash_direct(src, unzip, h);
+
+	for (unsigned i = 0; i < NBUF; i++)
+		if (!(p.buf[i] = malloc(AEM_HF_CHUNK)))
+			goto nomem;
+	cur = p.buf[0];
+	for (unsigned i = 1; i < NBUF; i++)
+		p.spare[p.nspare++] = p.buf[i];
+	if (pthread_mutex_init(&p.mu, NULL))
+		goto nomem;
+	if (pthread_cond_init(&p.cv, NULL)) {
+		pthread_mutex_destroy(&p.mu);
+		goto nomem;
+	}
+	if (pthread_create(&th, NULL, pipe_hasher, &p)) {
+		rc = aem_hf_stream(src, unzip, direct_sink, h, &cur);
+	} else {
+		rc = aem_hf_stream(src, unzip, pipe_sink, &p, &cur);
+		pthread_mutex_lock(&p.mu);
+		p.done = true;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		pthread_join(th, NULL);
+		if (!rc)
+			rc = p.err;
+	}
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	for (unsigned i = 0; i < NBUF; i++)
+		free(p.buf[i]);
+	return rc;
+nomem:
+	for (unsigned i = 0; i < NBUF; i++)
+		free(p.buf[i]);
+	return AEM_E_NOMEM;
+}
+
+static int hash_any(const struct aem_hf_src *src, bool unzip, const enum aem_bank *banks,
+		    unsigned n, struct aem_digest *out, uint64_t *size)
+{
+	struct hash_ctx h = { 0 };
+	int rc = hash_start(&h, banks, n);
+
 	if (rc == 0)
-		rc = stream_file(path, unzip, hash_sink, &h);
+		rc = hash_src(src, unzip, &h);
 	for (unsigned i = 0; i < h.n; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
 		out[i].bank = banks[i];
@@ -241,19 +209,45 @@ int aem_hashfile(const char *path, bool unzip, const enum aem_bank *banks, unsig
 	return rc;
 }
 
+int aem_hashfile(const char *path, bool unzip, const enum aem_bank *banks, unsigned n,
+		 struct aem_digest *out, uint64_t *size)
+{
+	struct aem_hf_src src = { .fd = -1 };
+	int rc;
+
+	if (!path || !banks || !out || n == 0 || n > MAX_BANKS)
+		return AEM_E_INVAL;
+	src.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (src.fd < 0)
+		return AEM_E_IO;
+	rc = hash_any(&src, unzip, banks, n, out, size);
+	close(src.fd);
+	return rc;
+}
+
+int aem_hashbuf(const uint8_t *buf, size_t len, bool unzip, const enum aem_bank *banks,
+		unsigned n, struct aem_digest *out, uint64_t *size)
+{
+	struct aem_hf_src src = { .fd = -1, .mem = buf, .mem_len = len };
+
+	if ((!buf && len) || !banks || !out || n == 0 || n > MAX_BANKS)
+		return AEM_E_INVAL;
+	return hash_any(&src, unzip, banks, n, out, size);
+}
+
 struct buf_ctx {
 	uint8_t *p;
 	size_t len, cap, max;
 };
 
-static int buf_sink(void *ctx, const uint8_t *p, size_t n)
+static int buf_sink(void *ctx, uint8_t **buf, size_t n)
 {
 	struct buf_ctx *b = ctx;
 
 	if (n > b->max - b->len)
 		return AEM_E_NOMEM;
 	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : OUT_CHUNK;
+		size_t cap = b->cap ? b->cap : AEM_HF_CHUNK;
 		uint8_t *q;
 
 		while (cap < b->len + n)
@@ -263,19 +257,27 @@ static int buf_sink(void *ctx, const uint8_t *p, size_t n)
 		b->p = q;
 		b->cap = cap;
 	}
-	memcpy(b->p + b->len, p, n);
+	memcpy(b->p + b->len, *buf, n);
 	b->len += n;
 	return 0;
 }
 
 int aem_readfile(const char *path, bool unzip, size_t max, uint8_t **buf, size_t *len)
 {
+	struct aem_hf_src src = { .fd = -1 };
 	struct buf_ctx b = { .max = max };
+	uint8_t *out;
 	int rc;
 
 	if (!path || !buf || !len)
 		return AEM_E_INVAL;
-	rc = stream_file(path, unzip, buf_sink, &b);
+	if (!(out = malloc(AEM_HF_CHUNK)))
+		return AEM_E_NOMEM;
+	src.fd = open(path, O_RDONLY | O_CLOEXEC);
+	rc = src.fd < 0 ? AEM_E_IO : aem_hf_stream(&src, unzip, buf_sink, &b, &out);
+	if (src.fd >= 0)
+		close(src.fd);
+	free(out);
 	if (rc) {
 		free(b.p);
 		return rc;

@@ -1,6 +1,7 @@
 /* Hash a boot module the way it sits in memory after GRUB loaded it: gzip and xz files
  * are decompressed (detected by magic, as GRUB does) unless the entry says --nounzip.
- * The file is read once and streamed through every requested bank's hash. */
+ * The file is read once and streamed through every requested bank's hash, on a second
+ * thread while the next bytes are decompressed. */
 #ifndef AEM_HASHFILE_H
 #define AEM_HASHFILE_H
 
@@ -27,6 +28,11 @@ enum aem_compression aem_compression_detect(const uint8_t *head, size_t len);
  * AEM_E_UNSUPPORTED (lzop, or data after the compressed stream). */
 int aem_hashfile(const char *path, bool unzip, const enum aem_bank *banks, unsigned n,
 		 struct aem_digest *out, uint64_t *size);
+
+/* aem_hashfile over the bytes buf[0..len) instead of a file: same result and errors
+ * (but AEM_E_IO). The caller keeps buf. */
+int aem_hashbuf(const uint8_t *buf, size_t len, bool unzip, const enum aem_bank *banks,
+		unsigned n, struct aem_digest *out, uint64_t *size);
 
 /* Read the whole (decompressed unless !unzip) content of path, at most max bytes, into
  * a malloc'd buffer the caller frees. Same errors; AEM_E_NOMEM above max. */

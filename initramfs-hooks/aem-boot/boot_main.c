@@ -34,6 +34,7 @@
 #include "luks.h"
 #include "media.h"
 #include "runtime.h"
+#include "settle.h"
 #include "tpm.h"
 
 #include <errno.h>
@@ -53,7 +54,11 @@
 
 #define TITLE "Anti Evil Maid"
 #define CAP_TEXT "aem-done"
-#define SETTLE_S 2
+/* Media wait: how often to look, and how long at most device discovery may go on
+ * once the media is there (aem_settle_pending) before its single copy is trusted. */
+#define MEDIA_POLL_MS 50
+#define SETTLE_POLL_MS 10
+#define SETTLE_MAX_MS 3000
 
 static struct {
 	const char *cmdline, *kmsg, *mnt;
@@ -103,34 +108,56 @@ static int read_args(struct aem_boot_args *a)
 	return err;
 }
 
-/* a: exactly one device with the UUID; visible progress while waiting. */
+static long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+/* a: exactly one device with the UUID; visible progress while waiting. Once it is
+ * there, wait (bounded) until device discovery has ended -- udev's queue empty,
+ * every USB stick scanned -- so that a twin plugged in alongside (USB enumerates
+ * devices one by one) is seen, not raced: discovery is checked before each look,
+ * so the last look saw everything discovered. The kernel log gets the times. */
 static int find_media(const struct aem_boot_args *a, char *dev, size_t len)
 {
 	struct aem_ext4_id id;
-	time_t t0 = time(NULL), said = 0, found_at = 0;
-	int count = 0;
+	long t0 = now_ms(), said = t0 - 5000, found_at = -1;
+	int count = 0, busy;
+	char why[160] = "";
 
-	/* Once found, keep looking for SETTLE_S: a twin plugged in alongside
-	 * (USB enumerates devices one by one) must be seen, not raced. */
 	for (;;) {
+		busy = found_at < 0 ? 1 : aem_settle_pending(why, sizeof(why));
 		if (aem_media_find(a->media_uuid, dev, len, &id, &count) == 0 && count) {
-			if (!found_at)
-				found_at = time(NULL);
-			if (count > 1 || time(NULL) - found_at >= SETTLE_S)
+			if (found_at < 0) {
+				found_at = now_ms();
+				diag("media found after %ld ms", found_at - t0);
+				continue;
+			}
+			if (count > 1 || !busy) {
+				diag("media: devices settled after %ld ms", now_ms() - found_at);
 				break;
-			sleep_ms(250);
+			}
+			if (now_ms() - found_at >= SETTLE_MAX_MS) {
+				diag("media: devices still not settled after %d ms (%s); going on",
+				     SETTLE_MAX_MS, why);
+				break;
+			}
+			sleep_ms(SETTLE_POLL_MS);
 			continue;
 		}
-		if (time(NULL) - t0 >= (time_t)a->timeout_s) {
+		if (now_ms() - t0 >= (long)a->timeout_s * 1000L) {
 			diag("AEM media %s not found after %u s", a->media_uuid, a->timeout_s);
 			return AEM_E_IO;
 		}
-		if (time(NULL) - said >= 5) {
+		if (now_ms() - said >= 5000) {
 			printf("Waiting for the AEM media (insert it now)...\n");
 			fflush(stdout);
-			said = time(NULL);
+			said = now_ms();
 		}
-		sleep_ms(250);
+		sleep_ms(MEDIA_POLL_MS);
 	}
 	if (count > 1) {
 		diag("refused: %d devices carry the AEM media UUID %s", count, a->media_uuid);
@@ -229,6 +256,8 @@ static int measure_luks(struct aem_tpm *t, enum aem_bank bank, const struct aem_
 		if (err)
 			diag("LUKS header of %s not measured: %s", a->luks[i], aem_strerror(err));
 	}
+	if (!err)
+		diag("PCR 13: %d LUKS header(s) measured", a->nluks);
 	return err;
 }
 

@@ -1,6 +1,7 @@
 # Helpers of the e2e suite: a real dracut initramfs with the aem module, booted
-# in QEMU (TCG) with a swtpm TPM 2.0 behind tests/e2e/ctrlproxy.c, a LUKS2 disk
-# and the AEM media on a USB stick. Sourced after tests/lib/common.sh.
+# in QEMU (KVM when /dev/kvm is usable, else TCG: tests/e2e/qemu-accel) with a
+# swtpm TPM 2.0 behind tests/e2e/ctrlproxy.c, a LUKS2 disk and the AEM media on
+# a USB stick. Sourced after tests/lib/common.sh.
 #
 #   e2e_require                 skip (77) when QEMU cannot run at all
 #   e2e_initramfs               cached initramfs path in $E2E_INITRD
@@ -27,6 +28,10 @@ E2E_STICK_SERIAL=${E2E_STICK_SERIAL:-AEM0E2E0001}
 # TPM family of the guest (2.0 or 1.2) and its PCR bank.
 E2E_FAMILY=${E2E_FAMILY:-2.0}
 if [ "$E2E_FAMILY" = 1.2 ]; then E2E_BANK=sha1 E2E_HLEN=20; else E2E_BANK=sha256 E2E_HLEN=32; fi
+# QEMU accelerator and why (E2E_ACCEL=kvm|tcg forces one).
+read -r E2E_ACCEL E2E_ACCEL_WHY <<< "$("$E2E_DIR/qemu-accel")"
+E2E_CPU=()
+[ "$E2E_ACCEL" = kvm ] && E2E_CPU=(-cpu host)
 _e2e_pids=()    # PID files, for e2e_stop NAME
 _e2e_all=()     # the PIDs themselves: cleanup works even if a PID file is gone
 
@@ -36,6 +41,7 @@ e2e_require() {
 		-monitor none -serial none -daemonize -pidfile "$PWD/qemu-probe.pid" >/dev/null 2>&1 ||
 		{ echo "SKIP: qemu-system-x86_64 cannot start a TCG machine here"; exit 77; }
 	kill "$(cat "$PWD/qemu-probe.pid")" 2>/dev/null || true
+	echo "e2e: QEMU accelerator $E2E_ACCEL $E2E_ACCEL_WHY"
 	local c
 	for c in swtpm swtpm_ioctl dracut cryptsetup mkfs.ext4 debugfs xxd jq sha256sum flock; do
 		command -v "$c" >/dev/null || fail "$c not found: run scripts/install-deps"
@@ -216,7 +222,7 @@ e2e_boot() { # name append [qemu args...]
 	for i in $(seq 1 100); do [ -S "$d/qemu.ctrl" ] && break; sleep 0.1; done
 	[ -S "$d/qemu.ctrl" ] || { cat "$d/proxy.log"; fail "ctrlproxy did not start"; }
 	mkfifo "$d/con.in" "$d/con.out" "$d/aux.in" "$d/aux.out"
-	_e2e_bg "$d/qemu.pid" qemu-system-x86_64 -machine pc,accel=tcg -m 1024 -smp 1 \
+	_e2e_bg "$d/qemu.pid" qemu-system-x86_64 -machine pc,accel="$E2E_ACCEL" "${E2E_CPU[@]}" -m 1024 -smp 1 \
 		-display none -nodefaults -no-reboot -monitor none \
 		-kernel "$AEM_FIXTURES/vmlinuz" -initrd "$E2E_INITRD" \
 		-append "console=ttyS0 panic=-1 rng_core.default_quality=0 $append" \
