@@ -97,4 +97,7 @@ const struct aem_tpm_admin_ops aem_tpm12_admin_ops = {
 	.random = tpm12_random,
 	.da_info = aem_tpm12_da_info,
 	.setup = aem_tpm12_setup,
+	.nv_define = aem_tpm12_nv_define,
+	.nv_undefine = aem_tpm12_nv_undefine,
+	.nv_kind = aem_tpm12_nv_kind,
 };

@@ -20,7 +20,7 @@ static int do_write(struct aem_tpm *t, uint32_t index, const char *path)
 		return AEM_E_IO;
 	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	return aem_tpm_nv_write(t, index, buf, n);
+	return aem_tpm_nv_write(t, index, NULL, buf, n);
 }
 
 static int do_read(struct aem_tpm *t, uint32_t index, size_t size)
@@ -30,7 +30,7 @@ static int do_read(struct aem_tpm *t, uint32_t index, size_t size)
 
 	if (size > sizeof(buf))
 		return AEM_E_INVAL;
-	err = aem_tpm_nv_read(t, index, buf, size);
+	err = aem_tpm_nv_read(t, index, NULL, buf, size);
 	if (!err && fwrite(buf, 1, size, stdout) != size)
 		err = AEM_E_IO;
 	return err;
