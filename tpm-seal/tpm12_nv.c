@@ -12,6 +12,7 @@
  * protects nothing there (docs/tpm12.md: aem tpm-setup sets nvLocked). */
 #include "tpm12_priv.h"
 #include "err.h"
+#include "pcr.h"
 #include "rd.h"
 
 #include <stdlib.h>
@@ -106,9 +107,18 @@ static int nv_object(struct tpm12 *t, uint32_t index, const uint8_t *key, size_t
 		rc = Tspi_SetAttribUint32(*nv, TSS_TSPATTRIB_NV_PERMISSIONS, 0,
 					  key ? PER_KEYED : PER_OWNER);
 	err = aem_tpm12_fail(t, rc);
-	/* A usage policy on the object makes libtspi authorize the command. */
-	if (!err)
-		err = aem_tpm12_set_secret(t, *nv, key, key ? AEM_TPM_NV_KEY_LEN : 0);
+	/* A usage policy on the object makes libtspi authorize the command. The
+	 * key goes in as its hex text, hashed with SHA-1 by the TSS like any
+	 * password, so tpm-tools can use it too (tpm_nvread -p HEX). */
+	if (!err && key) {
+		char hex[2 * AEM_TPM_NV_KEY_LEN + 1];
+
+		aem_hex(key, AEM_TPM_NV_KEY_LEN, hex);
+		err = aem_tpm12_set_secret(t, *nv, (const uint8_t *)hex, strlen(hex));
+		explicit_bzero(hex, sizeof(hex));
+	} else if (!err) {
+		err = aem_tpm12_set_secret(t, *nv, NULL, 0);
+	}
 	return err;
 }
 
