@@ -91,7 +91,8 @@ static int nv_public(struct tpm12 *t, uint32_t index, int *kind, size_t *size)
 }
 
 /* The NV object for index, with its usage secret: the key for the keyed
- * kind; the owner secret goes on the TPM object (owner_auth). */
+ * kind, the owner secret for the owner kind. Defining and releasing take
+ * the owner secret from the TPM object (owner_auth). */
 static int nv_object(struct tpm12 *t, uint32_t index, const uint8_t *key, size_t size,
 		     TSS_HNVSTORE *nv)
 {
@@ -117,7 +118,11 @@ static int nv_object(struct tpm12 *t, uint32_t index, const uint8_t *key, size_t
 		err = aem_tpm12_set_secret(t, *nv, (const uint8_t *)hex, strlen(hex));
 		explicit_bzero(hex, sizeof(hex));
 	} else if (!err) {
-		err = aem_tpm12_set_secret(t, *nv, NULL, 0);
+		/* libtspi authorizes an owner-written area's write with the NV
+		 * object's own policy (as tpm_nvwrite -p does): the owner secret. */
+		const char *owner = aem_tpm12_owner_secret();
+
+		err = aem_tpm12_set_secret(t, *nv, (const uint8_t *)owner, owner ? strlen(owner) : 0);
 	}
 	return err;
 }
