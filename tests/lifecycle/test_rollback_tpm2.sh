@@ -5,7 +5,8 @@
 # default) puts the freshness slot's old bytes back: (1) with tpm2_nvwrite
 # -C o, (2) by undefining the index and defining it again with the same
 # public attributes and a password of their own, then writing the old bytes.
-# Either way the genuine launch with the stale copy must refuse and show
+# (3) defines it as an owner-written index instead. Each way the genuine
+# launch with the stale copy must refuse and show
 # nothing. Oracles: tpm2-tools read and write the index; nothing here uses aem's
 # NV code to decide what the attacker does.
 . "$AEM_SRC/tests/lib/common.sh"
@@ -65,3 +66,11 @@ grep -q "not the one aem defined" copy.err || fail "the refusal does not say the
 rc=0; launch boot; "$AEM" boot-unseal --media media > shown 2> boot.err || rc=$?
 [ $rc -ne 0 ] && [ ! -s shown ] || fail "the genuine media unsealed on a redefined slot"
 echo "ok: the genuine media is refused too: the user sees the tampering"
+
+# 3. Defined again as an owner-written index (the attacker then writes it at
+# will): the public area is not the keyed kind aem defines.
+tpm2_nvundefine -C o $idx || fail "undefine"
+tpm2_nvdefine -C o -s 72 -a "ownerwrite|ownerread|authread|no_da" $idx >/dev/null || fail "define owner-written"
+tpm2_nvwrite -C o -i old.bin $idx || fail "owner write after the redefinition"
+boot_copy "owner-written index with the old bytes"
+grep -q "not the one aem defined" copy.err || fail "the refusal does not name the public area"

@@ -57,6 +57,16 @@ if "$TOOLS/tpm12-nv" define 0x00a10002 72 "$(printf '11%.0s' $(seq 32))" 2>/dev/
 	rc=0; "$TOOLS/tpm12-nv" read 0x00a10002 72 "$key" > /dev/null 2> err || rc=$?
 	[ $rc -ne 0 ] && grep -q "not the one aem defined" err || fail "a redefined keyed index was read: $(cat err)"
 	echo "ok: a keyed index defined again by the owner is refused: $(cat err)"
+	# Defined again with other permissions (owner-written): the public area differs.
+	# (The wrong passwords above count against the dictionary-attack defence.)
+	tpm_resetdalock -z >/dev/null 2>&1 || fail "tpm_resetdalock"
+	tpm_nvrelease -i 0x00a10002 -y > rel.out 2>&1 || fail "release: $(cat rel.out)"
+	tpm_nvdefine -i 0x00a10002 -s 72 -p "OWNERWRITE" -y >/dev/null 2>&1 || fail "define owner-written"
+	rc=0; "$TOOLS/tpm12-nv" read 0x00a10002 72 "$key" > /dev/null 2> err || rc=$?
+	[ $rc -ne 0 ] && grep -q "not the one aem defined" err || fail "an owner-written area was read as keyed: $(cat err)"
+	rc=0; "$TOOLS/tpm12-nv" read $idx 40 "$key" > /dev/null 2> err || rc=$?
+	[ $rc -ne 0 ] && grep -q "not the one aem defined" err || fail "the owner kind was read as keyed: $(cat err)"
+	echo "ok: an area of other permissions is refused (public area checked)"
 else
 	fail "tpm12-nv define (keyed kind)"
 fi
