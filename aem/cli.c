@@ -5,6 +5,9 @@
 
 #include "disp_err.h"
 #include "err.h"
+#include "fileio.h"
+#include "state.h"
+#include "tpm.h"
 #include "otpauth.h"
 #include "tpm12.h"
 
@@ -23,7 +26,8 @@ int aem_cli_exit(int err)
 	case AEM_E_CRYPTO: return AEM_EXIT_INPUT;
 	case AEM_E_IO: return AEM_EXIT_IO;
 	case AEM_TPM_E_NOTPM: case AEM_TPM_E_NO_SRK: case AEM_TPM_E_BAD_SRK:
-	case AEM_TPM_E_NOT_OWNED: case AEM_TPM_E_DISABLED: return AEM_EXIT_NOTPM;
+	case AEM_TPM_E_NOT_OWNED: case AEM_TPM_E_DISABLED: case AEM_TPM_E_NV_FOREIGN:
+	case AEM_TPM_E_SALT_KEY: return AEM_EXIT_NOTPM;
 	case AEM_TPM_E_PCR_MISMATCH: return AEM_EXIT_MISMATCH;
 	case AEM_TPM_E_AUTH: case AEM_TPM_E_LOCKOUT: return AEM_EXIT_AUTH;
 	case AEM_TPM_E_UNMEASURED: return AEM_EXIT_UNMEASURED;
@@ -151,4 +155,25 @@ int aem_cli_totp_uri(const char *label, const char *issuer, enum aem_disp_otp_al
 		fprintf(stderr, "%s: cannot build the URI: %s (label and issuer: printable UTF-8, "
 			"no ':', at most %d bytes)\n", who, aem_disp_strerror(rc), AEM_DISP_NAME_MAX);
 	return rc ? AEM_EXIT_USAGE : AEM_EXIT_OK;
+}
+
+void aem_cli_load_srk_name(void)
+{
+	char path[AEM_STATE_PATH_MAX], hex[2 * AEM_TPM2_NAME_LEN + 1];
+	uint8_t name[AEM_TPM2_NAME_LEN], *buf = NULL;
+	size_t len = 0;
+
+	if (aem_state_path(path, sizeof(path), "%s", AEM_CLI_SRK_NAME_FILE) ||
+	    aem_file_read(path, 2 * AEM_TPM2_NAME_LEN + 1, &buf, &len))
+		return;
+	/* A record that does not parse matches no key: refused, never skipped. */
+	memset(name, 0, sizeof(name));
+	if (len >= 2 * AEM_TPM2_NAME_LEN) {
+		memcpy(hex, buf, 2 * AEM_TPM2_NAME_LEN);
+		hex[2 * AEM_TPM2_NAME_LEN] = '\0';
+		if (aem_unhex(hex, name, sizeof(name)))
+			memset(name, 0, sizeof(name));
+	}
+	aem_tpm_expect_srk_name(name);
+	aem_buf_free(buf, len);
 }

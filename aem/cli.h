@@ -143,4 +143,11 @@ int aem_cli_lc_parse(int argc, char **argv, struct aem_cli_lc_opts *o, const cha
 int aem_cli_lc_seal_all(const char *verb, struct aem_lc *lc, const struct aem_cli_lc_opts *o,
 			const struct aem_pcr_values *v, const char *expect);
 
+/* The TPM 2.0 storage root key's name that aem tpm-setup recorded
+ * ($AEM_STATE_DIR/tpm2-srk.name, hex), given to libaemtpm to check before
+ * any session is salted with the key (aem_tpm_expect_srk_name). Nothing
+ * recorded (TPM 1.2, or no tpm-setup yet): nothing checked. */
+#define AEM_CLI_SRK_NAME_FILE "tpm2-srk.name"
+void aem_cli_load_srk_name(void);
+
 #endif

@@ -191,7 +191,6 @@ static int target(struct aem_media_rec *m, const char *path, const char *uuid, i
 static int enrol(struct aem_lc *lc, struct aem_media_rec *m, const char *path, const char *uuid,
 		 int format)
 {
-	struct aem_fresh_slot empty;
 	char label[40];
 	int slot = free_slot(), rc, err;
 
@@ -212,9 +211,10 @@ static int enrol(struct aem_lc *lc, struct aem_media_rec *m, const char *path, c
 	snprintf(m->tpm_id, sizeof(m->tpm_id), "%s", lc->id_hex);
 	if ((rc = make_layout(m, lc->id_hex)) != 0)
 		return rc;
-	/* A fresh slot: forgets any revocation of an earlier media in it. */
-	memset(&empty, 0, sizeof(empty));
-	err = aem_lc_slot_write(lc, m->slot, &empty);
+	/* A fresh slot, its NV index defined anew with a new key: forgets any
+	 * revocation of an earlier media in it. */
+	err = aem_lc_slot_define(lc, m->slot, m->slot_key);
+	m->has_slot_key = err == 0;
 	if (!err)
 		err = aem_state_media_save(m);
 	if (err)

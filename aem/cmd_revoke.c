@@ -49,8 +49,10 @@ int cmd_revoke(int argc, char **argv)
 		int err = aem_state_media_load(list[i], &m);
 
 		aem_fresh_revoke(&s);
+		aem_lc_slot_key(&lc, !err && m.has_slot_key ? m.slot_key : NULL);
 		if (!err)
 			err = aem_lc_slot_write(&lc, m.slot, &s);
+		explicit_bzero(&m, sizeof(m));
 		/* The record goes only once NV says revoked: a failure leaves it to retry. */
 		if (!err)
 			err = aem_state_media_remove(list[i]);

@@ -54,10 +54,15 @@ static json_object *media_json(struct st *s, const char *suffix)
 		json_object_object_add(o, "usb", json_object_new_string(m.usb));
 	json_object_object_add(o, "slot", json_object_new_int((int)m.slot));
 	json_object_object_add(o, "this_tpm", json_object_new_boolean(!strcmp(m.tpm_id, s->lc.id_hex)));
+	aem_lc_slot_key(&s->lc, m.has_slot_key ? m.slot_key : NULL);
+	explicit_bzero(m.slot_key, sizeof(m.slot_key));
 	if (!aem_lc_slot_read(&s->lc, m.slot, &slot, NULL))
 		json_object_object_add(o, "freshness", json_object_new_string(
 			slot.revoked ? "revoked" : slot.has_cur && slot.has_next ? "current+pending" :
 			slot.has_cur ? "current" : slot.has_next ? "pending" : "empty"));
+	else
+		json_object_object_add(o, "freshness", json_object_new_string(
+			"not aem's: run aem tpm-setup, then aem reseal"));
 	if (aem_state_media_root(&m, root, sizeof(root))) {
 		json_object_object_add(o, "present", json_object_new_boolean(0));
 		return o;

@@ -12,6 +12,7 @@
 #include "state.h"
 #include "tpm.h"
 #include "tpm12.h"
+#include "lifecycle.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -138,6 +139,85 @@ static int setup_identity(struct aem_tpm *t)
 	return AEM_EXIT_OK;
 }
 
+/* TPM 2.0: record the storage root key's name, which every later seal and
+ * unseal checks before salting a session with the key (aem_cli_load_srk_name). */
+static int record_srk_name(struct aem_tpm *t)
+{
+	uint8_t name[AEM_TPM2_NAME_LEN];
+	char path[AEM_STATE_PATH_MAX], hex[2 * AEM_TPM2_NAME_LEN + 2];
+	int rc;
+
+	if (aem_tpm_family(t) != AEM_FAMILY_TPM20)
+		return AEM_EXIT_OK;
+	rc = aem_tpm_srk_name(t, name);
+	if (!rc)
+		rc = aem_state_path(path, sizeof(path), "%s", AEM_CLI_SRK_NAME_FILE);
+	if (!rc)
+		rc = aem_state_mkdirs(aem_state_dir(), 0700);
+	if (!rc) {
+		aem_hex(name, sizeof(name), hex);
+		strcat(hex, "\n");
+		rc = aem_file_write_atomic(path, (const uint8_t *)hex, strlen(hex), 0600);
+	}
+	if (rc) {
+		fprintf(stderr, "aem tpm-setup: cannot record the storage root key's name in %s/%s: %s\n",
+			aem_state_dir(), AEM_CLI_SRK_NAME_FILE, aem_strerror(rc));
+		return aem_cli_exit(rc);
+	}
+	printf("recorded the storage root key's name %s\n", hex);
+	return AEM_EXIT_OK;
+}
+
+/* Freshness slots of this TPM's media that an older aem defined (an owner-
+ * written index, no key in the media record) become keyed NV indices with
+ * a new key, which the record keeps. The media's sealed files predate the
+ * key and are refused until the next aem reseal or aem update. */
+static int migrate_slots(struct aem_tpm *t)
+{
+	struct aem_lc lc;
+	char **list = NULL, l[40];
+	size_t n = 0;
+	int rc = AEM_EXIT_OK;
+
+	memset(&lc, 0, sizeof(lc));
+	lc.t = t;
+	lc.family = aem_tpm_family(t);
+	if (aem_lc_id_read(t, lc.id) || aem_state_media_list(&list, &n))
+		return AEM_EXIT_OK; /* nothing enrolled */
+	aem_hex(lc.id, sizeof(lc.id), lc.id_hex);
+	for (size_t i = 0; i < n; i++) {
+		struct aem_media_rec m;
+		enum aem_tpm_nv_kind kind = AEM_TPM_NV_ABSENT;
+		size_t size = 0;
+		int err = aem_state_media_load(list[i], &m);
+
+		if (err || strcmp(m.tpm_id, lc.id_hex))
+			continue;
+		err = aem_tpm_nv_kind(t, aem_fresh_slot_index(lc.family, m.slot), &kind, &size);
+		if (!err && m.has_slot_key && kind == AEM_TPM_NV_KEYED && size == AEM_FRESH_NV_SIZE)
+			continue;
+		if (!err)
+			err = aem_lc_slot_define(&lc, m.slot, m.slot_key);
+		m.has_slot_key = err == 0;
+		if (!err)
+			err = aem_state_media_save(&m);
+		explicit_bzero(&m, sizeof(m));
+		aem_cli_lc_label(list[i], l, sizeof(l));
+		if (err) {
+			const char *d = aem_tpm_last_detail(t);
+			fprintf(stderr, "aem tpm-setup: %s: cannot convert freshness slot: %s%s%s\n", l,
+				aem_strerror(err), *d ? ": " : "", d);
+			rc = aem_cli_exit(err);
+		} else {
+			printf("%s: freshness slot converted to a keyed NV index; its sealed files are "
+			       "from before: run aem reseal (this boot) or aem update (next boot) now\n", l);
+		}
+	}
+	aem_state_free_list(list, n);
+	aem_lc_slot_key(&lc, NULL);
+	return rc;
+}
+
 int cmd_tpm_setup(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -179,6 +259,10 @@ int cmd_tpm_setup(int argc, char **argv)
 	}
 	/* The TPM identity aem stores sealed files under (setup_identity above). */
 	c = err ? AEM_EXIT_OK : setup_identity(t);
+	if (!err && !c)
+		c = record_srk_name(t);
+	if (!err && !c)
+		c = migrate_slots(t);
 	aem_tpm_close(t);
 	aem_tpm12_set_owner_secret(NULL);
 	return err ? aem_cli_exit(err) : c;

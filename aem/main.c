@@ -62,6 +62,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--version"))
 		return cmd_version(argc - 1, argv + 1);
+	/* The salt key every verb checks, except the one that records it. */
+	if (strcmp(argv[1], "tpm-setup"))
+		aem_cli_load_srk_name();
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(argv[1], verbs[i].name))
 			return verbs[i].fn(argc - 1, argv + 1);

@@ -24,6 +24,8 @@ const char *aem_strerror(int err)
 	case AEM_TPM_E_NOT_OWNED: return "the TPM has no owner: run 'aem tpm-setup'";
 	case AEM_TPM_E_DISABLED: return "the TPM is disabled or deactivated: enable it in the firmware setup";
 	case AEM_TPM_E_POLICY: return "the TPM policy session failed";
+	case AEM_TPM_E_NV_FOREIGN: return "a TPM NV index of aem is not the one aem defined (its type, attributes, size or authorization differ): someone undefined and redefined it, or an older aem made it; run 'aem tpm-setup', then 'aem reseal'";
+	case AEM_TPM_E_SALT_KEY: return "refused: the key at the storage root key handle 0x81000001 is not the one 'aem tpm-setup' recorded, so a session salted with it could be read by whoever put it there; nothing secret was sent. Run 'aem tpm-setup' again only if you replaced the key yourself";
 	}
 	return "unknown error";
 }

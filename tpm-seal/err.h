@@ -28,6 +28,8 @@ enum aem_err {
 	AEM_TPM_E_NOT_OWNED = -18,  /* TPM 1.2 has no owner */
 	AEM_TPM_E_DISABLED = -19,   /* TPM disabled or deactivated */
 	AEM_TPM_E_POLICY = -20,     /* policy session failed (not a PCR mismatch) */
+	AEM_TPM_E_NV_FOREIGN = -21, /* an NV index of aem's is not the one aem defined */
+	AEM_TPM_E_SALT_KEY = -22,   /* the key at the SRK handle is not the one tpm-setup recorded */
 };
 
 /* A static sentence for an error code; never NULL. */

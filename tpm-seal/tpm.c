@@ -193,14 +193,32 @@ int aem_tpm_unseal_key(struct aem_tpm *t, const struct aem_sealed *s, const uint
 	return t->ops->unseal_key(t->impl, s, auth, auth_len, key);
 }
 
-int aem_tpm_nv_read(struct aem_tpm *t, uint32_t index, uint8_t *buf, size_t len)
+int aem_tpm_nv_read(struct aem_tpm *t, uint32_t index, const uint8_t *key, uint8_t *buf,
+		    size_t len)
 {
-	return t->ops->nv_read ? t->ops->nv_read(t->impl, index, buf, len) : AEM_E_UNSUPPORTED;
+	return t->ops->nv_read ? t->ops->nv_read(t->impl, index, key, buf, len) : AEM_E_UNSUPPORTED;
 }
 
-int aem_tpm_nv_write(struct aem_tpm *t, uint32_t index, const uint8_t *buf, size_t len)
+int aem_tpm_nv_write(struct aem_tpm *t, uint32_t index, const uint8_t *key, const uint8_t *buf,
+		     size_t len)
 {
-	return t->ops->nv_write ? t->ops->nv_write(t->impl, index, buf, len) : AEM_E_UNSUPPORTED;
+	return t->ops->nv_write ? t->ops->nv_write(t->impl, index, key, buf, len)
+				: AEM_E_UNSUPPORTED;
+}
+
+static uint8_t srk_name[AEM_TPM2_NAME_LEN];
+static int srk_name_set;
+
+void aem_tpm_expect_srk_name(const uint8_t name[AEM_TPM2_NAME_LEN])
+{
+	srk_name_set = name != NULL;
+	if (name)
+		memcpy(srk_name, name, sizeof(srk_name));
+}
+
+const uint8_t *aem_tpm_expected_srk_name(void)
+{
+	return srk_name_set ? srk_name : NULL;
 }
 
 void *aem_tpm_impl(const struct aem_tpm *t)

@@ -46,8 +46,11 @@ struct aem_tpm_ops {
 	/* Recover the key sealed in s; AEM_TPM_E_PCR_MISMATCH when the PCRs differ. */
 	int (*unseal_key)(void *impl, const struct aem_sealed *s, const uint8_t *auth,
 			  size_t auth_len, uint8_t key[AEM_TPM_KEY_LEN]);
-	int (*nv_read)(void *impl, uint32_t index, uint8_t *buf, size_t len);
-	int (*nv_write)(void *impl, uint32_t index, const uint8_t *buf, size_t len);
+	/* NV of aem's two kinds (aem_tpm_nv_read below): key NULL = the owner
+	 * kind, else the keyed kind with that AEM_TPM_NV_KEY_LEN-byte key. */
+	int (*nv_read)(void *impl, uint32_t index, const uint8_t *key, uint8_t *buf, size_t len);
+	int (*nv_write)(void *impl, uint32_t index, const uint8_t *key, const uint8_t *buf,
+			size_t len);
 	/* Sentence for the last TPM response code ("" when none). */
 	const char *(*last_detail)(const void *impl);
 	/* Optional: sentence for this process's last failed open ("" when none),
@@ -76,6 +79,10 @@ struct aem_tpm_admin_ops {
 	 * room), *mac_len set; AEM_TPM_E_PCR_MISMATCH when the PCRs differ. */
 	int (*hmac)(void *impl, const struct aem_sealed *s, const uint8_t *auth, size_t auth_len,
 		    const uint8_t *msg, size_t msg_len, uint8_t *mac, size_t *mac_len);
+	/* NV administration (owner-authorized; see aem_tpm_nv_define). */
+	int (*nv_define)(void *impl, uint32_t index, const uint8_t *key, size_t len);
+	int (*nv_undefine)(void *impl, uint32_t index);
+	int (*nv_kind)(void *impl, uint32_t index, int *kind, size_t *size);
 };
 
 /* The backends a program can open: {prefix, ops} rows (prefix "" = the
@@ -119,8 +126,50 @@ int aem_tpm_unseal_key(struct aem_tpm *t, const struct aem_sealed *s, const uint
 		       size_t auth_len, uint8_t key[AEM_TPM_KEY_LEN]);
 int aem_tpm_da_info(struct aem_tpm *t, struct aem_tpm_da *da);
 int aem_tpm_setup(struct aem_tpm *t, int *created);
-int aem_tpm_nv_read(struct aem_tpm *t, uint32_t index, uint8_t *buf, size_t len);
-int aem_tpm_nv_write(struct aem_tpm *t, uint32_t index, const uint8_t *buf, size_t len);
+/* NV indices, of the two kinds aem defines:
+ *  - owner kind (key NULL): written with the owner's authorization, read by
+ *    anyone (the TPM identity). aem_tpm_nv_write defines it on first use.
+ *  - keyed kind (key = AEM_TPM_NV_KEY_LEN secret bytes): written and read
+ *    only with that key as the index's own authorization; the owner cannot
+ *    write it (the freshness slots: the key travels inside the sealed data, so
+ *    only a genuine measured boot and the enrolling system know it). Defined
+ *    by aem_tpm_nv_define only.
+ * Every read and write first checks the index's public area (type,
+ * attributes, size, and on TPM 2.0 nameAlg and policy) against the kind:
+ * AEM_TPM_E_NV_FOREIGN when it differs, or when a keyed index refuses the key
+ * (someone undefined it and defined it again). AEM_E_INVAL: not defined, or
+ * another size. On TPM 2.0 no secret crosses the bus in a password session:
+ * owner and key authorizations run in HMAC sessions. */
+#define AEM_TPM_NV_KEY_LEN 32
+enum aem_tpm_nv_kind {
+	AEM_TPM_NV_ABSENT = 0, AEM_TPM_NV_OWNER, AEM_TPM_NV_KEYED, AEM_TPM_NV_OTHER,
+};
+int aem_tpm_nv_read(struct aem_tpm *t, uint32_t index, const uint8_t *key, uint8_t *buf,
+		    size_t len);
+int aem_tpm_nv_write(struct aem_tpm *t, uint32_t index, const uint8_t *key, const uint8_t *buf,
+		     size_t len);
+/* Administration (tpm_admin.c). Define index as the kind of key with len
+ * bytes of data, owner-authorized; an index already there is undefined first
+ * (a keyed index gets a new key). */
+int aem_tpm_nv_define(struct aem_tpm *t, uint32_t index, const uint8_t *key, size_t len);
+/* Owner-authorized undefine; 0 when it was not defined. */
+int aem_tpm_nv_undefine(struct aem_tpm *t, uint32_t index);
+/* Which of aem's kinds index is (its public area), and its size. */
+int aem_tpm_nv_kind(struct aem_tpm *t, uint32_t index, enum aem_tpm_nv_kind *kind, size_t *size);
+
+/* TPM 2.0: the name of the storage root key aem tpm-setup made
+ * (nameAlg || SHA-256 of its public area). Process-wide, set before sealing
+ * or unsealing (the front end reads it from where tpm-setup recorded it):
+ * the key at AEM_TPM2_SRK_HANDLE must have this name, checked on the public
+ * area that the SRK lookup reads anyway, before any session is salted with
+ * it: AEM_TPM_E_SALT_KEY otherwise. NULL = not recorded, not checked. */
+#define AEM_TPM2_NAME_LEN 34
+void aem_tpm_expect_srk_name(const uint8_t name[AEM_TPM2_NAME_LEN]);
+/* The name of the key at AEM_TPM2_SRK_HANDLE, as the TPM gives its public
+ * area (for tpm-setup to record). */
+int aem_tpm_srk_name(struct aem_tpm *t, uint8_t name[AEM_TPM2_NAME_LEN]);
+/* What aem_tpm_expect_srk_name set (NULL: nothing), for the backend. */
+const uint8_t *aem_tpm_expected_srk_name(void);
 
 /* Longest key an HMAC key object holds (TPM 2.0 MAX_SYM_DATA). */
 #define AEM_TPM_HMAC_KEY_MAX 128
@@ -151,5 +200,6 @@ int aem_tpm2_hmac_seal(void *impl, const struct aem_pcr_values *expect, const ui
 		       struct aem_sealed *s);
 int aem_tpm2_hmac(void *impl, const struct aem_sealed *s, const uint8_t *auth, size_t auth_len,
 		  const uint8_t *msg, size_t msg_len, uint8_t *mac, size_t *mac_len);
+int aem_tpm2_srk_name(void *impl, uint8_t name[AEM_TPM2_NAME_LEN]);
 
 #endif

@@ -78,4 +78,16 @@ struct aem_tpm12_blob_info {
  * buf[0..len). */
 int aem_tpm12_blob_parse(const uint8_t *buf, size_t len, struct aem_tpm12_blob_info *out);
 
+/* What aem checks of a TPM_NV_DATA_PUBLIC (TPM_GetCapability(TPM_CAP_NV_INDEX)). */
+struct aem_tpm12_nv_public {
+	uint32_t index;
+	uint32_t permission;   /* TPM_NV_PER_* */
+	uint32_t size;
+	int pcrs;              /* a PCR selection restricts reading or writing */
+	int locks;             /* bReadSTClear, bWriteSTClear or bWriteDefine set */
+};
+/* Parse one; AEM_E_FORMAT for anything else (truncated, trailing bytes, bad
+ * tags, a selection over 8 bytes); never reads outside buf[0..len). */
+int aem_tpm12_nv_public_parse(const uint8_t *buf, size_t len, struct aem_tpm12_nv_public *out);
+
 #endif

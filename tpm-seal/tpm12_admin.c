@@ -50,6 +50,39 @@ static int take_ownership(struct tpm12 *t)
 	return err;
 }
 
+/* libtspi exports the RPC behind Tspi_NV_DefineSpace; the TSS call always
+ * authorizes, and the lock index is defined without authorization. */
+TSS_RESULT RPC_NV_DefineOrReleaseSpace(TSS_HCONTEXT ctx, UINT32 size, BYTE *pub,
+				       TCPA_ENCAUTH enc, TPM_AUTH *auth);
+
+/* Set nvLocked: TPM_NV_DefineSpace of TPM_NV_INDEX_LOCK, size 0, without
+ * authorization. Until it is set the TPM checks no NV authorization at
+ * all, so nothing (the owner's password, a freshness slot's key) protects
+ * an NV area. Real chips ship with it set; setting it again is harmless. */
+static int nv_lock(struct tpm12 *t)
+{
+	/* TPM_NV_DATA_PUBLIC: tag, index, two empty TPM_PCR_INFO_SHORT
+	 * (3-byte selection, locality, digest), TPM_NV_ATTRIBUTES 0, three
+	 * FALSE flags, dataSize 0. */
+	BYTE pub[2 + 4 + 2 * (2 + 3 + 1 + 20) + 2 + 4 + 3 + 4];
+	TCPA_ENCAUTH none;
+	size_t o = 0;
+
+	memset(pub, 0, sizeof(pub));
+	memset(&none, 0, sizeof(none));
+	pub[o++] = 0x00, pub[o++] = TPM_TAG_NV_DATA_PUBLIC;
+	for (int i = 0; i < 4; i++)
+		pub[o++] = 0xff;
+	for (int k = 0; k < 2; k++) {
+		pub[o++] = 0x00, pub[o++] = 0x03;
+		o += 3;
+		pub[o++] = 0x1f;
+		o += 20;
+	}
+	pub[o++] = 0x00, pub[o++] = TPM_TAG_NV_ATTRIBUTES;
+	return aem_tpm12_fail(t, RPC_NV_DefineOrReleaseSpace(t->ctx, sizeof(pub), pub, none, NULL));
+}
+
 int aem_tpm12_setup(void *impl, int *created)
 {
 	struct tpm12 *t = impl;
@@ -64,7 +97,8 @@ int aem_tpm12_setup(void *impl, int *created)
 			return err;
 		*created = 1;
 	}
-	return aem_tpm12_srk(t);
+	err = aem_tpm12_srk(t);
+	return err ? err : nv_lock(t);
 }
 
 int aem_tpm12_da_info(void *impl, struct aem_tpm_da *da)
@@ -97,4 +131,7 @@ const struct aem_tpm_admin_ops aem_tpm12_admin_ops = {
 	.random = tpm12_random,
 	.da_info = aem_tpm12_da_info,
 	.setup = aem_tpm12_setup,
+	.nv_define = aem_tpm12_nv_define,
+	.nv_undefine = aem_tpm12_nv_undefine,
+	.nv_kind = aem_tpm12_nv_kind,
 };

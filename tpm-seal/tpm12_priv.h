@@ -49,7 +49,11 @@ int aem_tpm12_seal_key(void *impl, const struct aem_pcr_values *expect, const ui
 int aem_tpm12_unseal_key(void *impl, const struct aem_sealed *s, const uint8_t *auth,
 			 size_t auth_len, uint8_t key[AEM_TPM_KEY_LEN]);
 int aem_tpm12_setup(void *impl, int *created);
-int aem_tpm12_nv_read(void *impl, uint32_t index, uint8_t *buf, size_t len);
-int aem_tpm12_nv_write(void *impl, uint32_t index, const uint8_t *buf, size_t len);
+int aem_tpm12_nv_read(void *impl, uint32_t index, const uint8_t *key, uint8_t *buf, size_t len);
+int aem_tpm12_nv_write(void *impl, uint32_t index, const uint8_t *key, const uint8_t *buf,
+		       size_t len);
+int aem_tpm12_nv_define(void *impl, uint32_t index, const uint8_t *key, size_t len);
+int aem_tpm12_nv_undefine(void *impl, uint32_t index);
+int aem_tpm12_nv_kind(void *impl, uint32_t index, int *kind, size_t *size);
 
 #endif

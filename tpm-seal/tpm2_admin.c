@@ -2,6 +2,7 @@
  * state, random bytes, TPM-resident HMAC keys): kept out of the facade's
  * core table so the boot-path program does not link them. */
 #include "tpm2_priv.h"
+#include "tpm2_nv.h"
 #include "err.h"
 
 #include <string.h>
@@ -36,15 +37,30 @@ static int srk_create(struct tpm2 *t)
 	ESYS_TR obj = ESYS_TR_NONE, persist = ESYS_TR_NONE;
 	TSS2_RC rc;
 
+	ESYS_TR sess;
+	int err;
+
 	memset(&sens, 0, sizeof(sens));
 	srk_template(&tmpl);
-	rc = Esys_CreatePrimary(t->esys, ESYS_TR_RH_OWNER, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+	/* The owner password in HMAC sessions, never in a password session
+	 * (no key to salt with yet: the HMAC does not reveal it). */
+	if ((err = aem_tpm2_owner_session(t, 0, &sess)) != 0)
+		return err;
+	rc = Esys_CreatePrimary(t->esys, ESYS_TR_RH_OWNER, sess, ESYS_TR_NONE,
 				ESYS_TR_NONE, &sens, &tmpl, &outside, &none, &obj, NULL, NULL,
 				NULL, NULL);
-	if (rc != TSS2_RC_SUCCESS)
+	if (rc != TSS2_RC_SUCCESS) {
+		Esys_FlushContext(t->esys, sess);
 		return aem_tpm2_fail(t, rc);
-	rc = Esys_EvictControl(t->esys, ESYS_TR_RH_OWNER, obj, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+	}
+	if ((err = aem_tpm2_owner_session(t, 0, &sess)) != 0) {
+		Esys_FlushContext(t->esys, obj);
+		return err;
+	}
+	rc = Esys_EvictControl(t->esys, ESYS_TR_RH_OWNER, obj, sess, ESYS_TR_NONE,
 			       ESYS_TR_NONE, AEM_TPM2_SRK_HANDLE, &persist);
+	if (rc != TSS2_RC_SUCCESS)
+		Esys_FlushContext(t->esys, sess);
 	Esys_FlushContext(t->esys, obj);
 	if (rc != TSS2_RC_SUCCESS)
 		return aem_tpm2_fail(t, rc);
@@ -136,4 +152,7 @@ const struct aem_tpm_admin_ops aem_tpm2_admin_ops = {
 	.setup = aem_tpm2_setup,
 	.hmac_seal = aem_tpm2_hmac_seal,
 	.hmac = aem_tpm2_hmac,
+	.nv_define = aem_tpm2_nv_define,
+	.nv_undefine = aem_tpm2_nv_undefine,
+	.nv_kind = aem_tpm2_nv_kind,
 };

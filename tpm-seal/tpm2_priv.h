@@ -39,6 +39,9 @@ void aem_tpm2_selection(TPML_PCR_SELECTION *sel, enum aem_bank bank, aem_pcr_mas
  * (a second ReadPublic): AEM_TPM_E_BAD_SRK when it is not ours. */
 int aem_tpm2_srk_get(struct tpm2 *t, int check, ESYS_TR *srk);
 int aem_tpm2_setup(void *impl, int *created);
+/* The owner's authorization (AEM_OWNER_PASSWORD, else empty) in an HMAC
+ * session for one command, salted with the SRK when salted (tpm2_nv.c). */
+int aem_tpm2_owner_session(struct tpm2 *t, int salted, ESYS_TR *sess);
 /* A session salted with the SRK (AES-128-CFB parameter encryption, SHA-256). */
 int aem_tpm2_salted_session(struct tpm2 *t, ESYS_TR srk, TPM2_SE type, ESYS_TR *sess);
 

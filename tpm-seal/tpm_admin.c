@@ -52,3 +52,35 @@ int aem_tpm_hmac(struct aem_tpm *t, const struct aem_sealed *s, const uint8_t *a
 		return AEM_E_UNSUPPORTED;
 	return a->hmac(aem_tpm_impl(t), s, auth, auth_len, msg, msg_len, mac, mac_len);
 }
+
+int aem_tpm_nv_define(struct aem_tpm *t, uint32_t index, const uint8_t *key, size_t len)
+{
+	const struct aem_tpm_admin_ops *a = admin(t);
+
+	return a->nv_define ? a->nv_define(aem_tpm_impl(t), index, key, len) : AEM_E_UNSUPPORTED;
+}
+
+int aem_tpm_nv_undefine(struct aem_tpm *t, uint32_t index)
+{
+	const struct aem_tpm_admin_ops *a = admin(t);
+
+	return a->nv_undefine ? a->nv_undefine(aem_tpm_impl(t), index) : AEM_E_UNSUPPORTED;
+}
+
+int aem_tpm_nv_kind(struct aem_tpm *t, uint32_t index, enum aem_tpm_nv_kind *kind, size_t *size)
+{
+	const struct aem_tpm_admin_ops *a = admin(t);
+	int k = AEM_TPM_NV_ABSENT, err;
+
+	*size = 0;
+	err = a->nv_kind ? a->nv_kind(aem_tpm_impl(t), index, &k, size) : AEM_E_UNSUPPORTED;
+	*kind = (enum aem_tpm_nv_kind)k;
+	return err;
+}
+
+int aem_tpm_srk_name(struct aem_tpm *t, uint8_t name[AEM_TPM2_NAME_LEN])
+{
+	if (aem_tpm_family(t) != AEM_FAMILY_TPM20)
+		return AEM_E_UNSUPPORTED;
+	return aem_tpm2_srk_name(aem_tpm_impl(t), name);
+}

@@ -13,8 +13,8 @@
 #define SLOT_F_CUR 0x2u
 #define SLOT_F_NEXT 0x4u
 #define BUNDLE_MAGIC "AEMP"
-#define BUNDLE_VERSION 1
-#define BUNDLE_HDR (8 + AEM_FRESH_TOKEN_LEN)
+#define BUNDLE_VERSION 2
+#define BUNDLE_HDR (8 + AEM_FRESH_TOKEN_LEN + AEM_FRESH_KEY_LEN)
 
 /* TPM 2.0: owner-defined NV range; TPM 1.2: index without the D bit. */
 #define TPM2_NV_BASE 0x0100ae00u
@@ -154,6 +154,7 @@ int aem_bundle_build(const struct aem_bundle *b, uint8_t **out, size_t *len)
 	p[5] = (uint8_t)b->slot;
 	p[6] = (uint8_t)b->n;
 	memcpy(p + 8, b->token, AEM_FRESH_TOKEN_LEN);
+	memcpy(p + 8 + AEM_FRESH_TOKEN_LEN, b->slot_key, AEM_FRESH_KEY_LEN);
 	off = BUNDLE_HDR;
 	for (size_t i = 0; i < b->n; i++) {
 		size_t nl = strlen(b->item[i].name);
@@ -207,7 +208,8 @@ int aem_bundle_parse(const uint8_t *buf, size_t len, struct aem_bundle *b)
 	if (hdr[4] != BUNDLE_VERSION)
 		return AEM_E_VERSION;
 	if (hdr[5] >= AEM_FRESH_SLOTS || hdr[6] > AEM_BUNDLE_MAX_SECRETS || hdr[7] != 0 ||
-	    aem_rd_bytes(&r, b->token, AEM_FRESH_TOKEN_LEN))
+	    aem_rd_bytes(&r, b->token, AEM_FRESH_TOKEN_LEN) ||
+	    aem_rd_bytes(&r, b->slot_key, AEM_FRESH_KEY_LEN))
 		goto bad;
 	b->slot = hdr[5];
 	b->n = hdr[6];

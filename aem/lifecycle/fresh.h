@@ -56,10 +56,15 @@ int aem_fresh_rotate(struct aem_fresh_slot *s, enum aem_fresh_match used,
 		     const uint8_t token[AEM_FRESH_TOKEN_LEN]);
 void aem_fresh_revoke(struct aem_fresh_slot *s);
 
-/* The sealed payload: the media's secrets and the token, bound together so
- * an old token cannot travel with new secrets or the reverse.
- *   "AEMP" | version 1 | slot | count | 0 | token[32]
- *   then count x { u8 name length (1..32) | name | le32 length | bytes } */
+/* The sealed payload: the media's secrets, the token and the slot's key,
+ * bound together so an old token cannot travel with new secrets or the
+ * reverse.
+ *   "AEMP" | version 2 | slot | count | 0 | token[32] | slot key[32]
+ *   then count x { u8 name length (1..32) | name | le32 length | bytes }
+ * The slot key is the authorization of the freshness slot's NV index (keyed
+ * kind, tpm.h): only a boot that unsealed the bundle can write the slot.
+ * Version 1 (no slot key) parses as AEM_E_VERSION: reseal. */
+#define AEM_FRESH_KEY_LEN 32
 #define AEM_BUNDLE_MAX_SECRETS 16
 #define AEM_BUNDLE_NAME_MAX 32
 #define AEM_BUNDLE_MAX_SECRET (1u << 20)
@@ -73,6 +78,7 @@ struct aem_bundle_item {
 struct aem_bundle {
 	unsigned slot;
 	uint8_t token[AEM_FRESH_TOKEN_LEN];
+	uint8_t slot_key[AEM_FRESH_KEY_LEN];
 	size_t n;
 	struct aem_bundle_item item[AEM_BUNDLE_MAX_SECRETS];
 };

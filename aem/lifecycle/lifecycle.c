@@ -49,6 +49,23 @@ void aem_lc_close(struct aem_lc *lc)
 {
 	aem_tpm_close(lc->t);
 	lc->t = NULL;
+	aem_lc_slot_key(lc, NULL);
+}
+
+int aem_lc_slot_define(struct aem_lc *lc, unsigned slot, uint8_t key[AEM_FRESH_KEY_LEN])
+{
+	struct aem_fresh_slot empty;
+	int rc;
+
+	memset(&empty, 0, sizeof(empty));
+	if (RAND_priv_bytes(key, AEM_FRESH_KEY_LEN) != 1)
+		return AEM_E_CRYPTO;
+	rc = aem_tpm_nv_define(lc->t, aem_fresh_slot_index(lc->family, slot), key,
+			       AEM_FRESH_NV_SIZE);
+	aem_lc_slot_key(lc, key);
+	if (!rc)
+		rc = aem_lc_slot_write(lc, slot, &empty);
+	return rc;
 }
 
 /* rename, then make the rename itself durable. */
@@ -191,7 +208,11 @@ int aem_lc_seal_pending(struct aem_lc *lc, const struct aem_media_rec *m, const 
 	}
 	aem_state_sealed_path(root, lc->id_hex, AEM_SEALED_NEW, newp, sizeof(newp));
 	aem_state_sealed_path(root, lc->id_hex, AEM_SEALED_NEXT, nextp, sizeof(nextp));
+	aem_lc_slot_key(lc, m->has_slot_key ? m->slot_key : NULL);
 	rc = aem_lc_slot_read(lc, m->slot, &slot, NULL);
+	if (rc == AEM_TPM_E_NV_FOREIGN)
+		snprintf(lc->why, sizeof(lc->why), "the freshness slot %u of media aem%s: %s", m->slot,
+			 m->suffix, aem_strerror(rc));
 	if (!rc && slot.revoked) {
 		snprintf(lc->why, sizeof(lc->why), "media aem%s is revoked: install it again", m->suffix);
 		rc = AEM_E_INVAL;
@@ -199,6 +220,7 @@ int aem_lc_seal_pending(struct aem_lc *lc, const struct aem_media_rec *m, const 
 	if (!rc)
 		rc = bundle_from_state(lc, &b, bufs, lens);
 	b.slot = m->slot;
+	memcpy(b.slot_key, m->slot_key, sizeof(b.slot_key));
 	if (!rc && RAND_priv_bytes(b.token, sizeof(b.token)) != 1)
 		rc = AEM_E_CRYPTO;
 	/* 1. the new bundle (and its sidecar) next to the old ones; 2. proven;
@@ -238,7 +260,8 @@ int aem_lc_id_setup(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN], int *created)
 		return rc; /* there already (0), or unreadable: never replaced */
 	rc = aem_tpm_random(t, id, AEM_TPM_ID_LEN);
 	if (!rc)
-		rc = aem_tpm_nv_write(t, aem_fresh_id_index(aem_tpm_family(t)), id, AEM_TPM_ID_LEN);
+		rc = aem_tpm_nv_write(t, aem_fresh_id_index(aem_tpm_family(t)), NULL, id,
+				      AEM_TPM_ID_LEN);
 	if (!rc)
 		rc = aem_lc_id_read(t, back);
 	if (!rc && memcmp(back, id, AEM_TPM_ID_LEN))

@@ -27,6 +27,10 @@ struct aem_lc {
 	uint8_t id[AEM_TPM_ID_LEN];
 	char id_hex[2 * AEM_TPM_ID_LEN + 1];
 	char why[AEM_LC_WHY];
+	/* The authorization of the freshness slot the next slot read or write
+	 * uses (from the sealed bundle at boot, the media record otherwise). */
+	bool has_slot_key;
+	uint8_t slot_key[AEM_FRESH_KEY_LEN];
 };
 
 /* Load the configuration (conf: NULL = AEM_CONF / default), open the TPM
@@ -45,9 +49,17 @@ int aem_lc_id_setup(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN], int *created)
  * set when the TPM has no aem identity. */
 int aem_lc_attach(struct aem_lc *lc, struct aem_tpm *t);
 
-/* The freshness slot from NV; an undefined index reads as an empty slot. */
+/* The freshness slot from NV; an undefined index reads as an empty slot.
+ * Both use lc's slot key (aem_lc_slot_key): the index is of the keyed kind
+ * (tpm.h), so only who holds the key can write it, and a read fails with
+ * AEM_TPM_E_NV_FOREIGN when the index is not the one defined with that key. */
 int aem_lc_slot_read(struct aem_lc *lc, unsigned slot, struct aem_fresh_slot *s, bool *defined);
 int aem_lc_slot_write(struct aem_lc *lc, unsigned slot, const struct aem_fresh_slot *s);
+/* Use key for the slot reads and writes that follow (NULL: none; they fail). */
+void aem_lc_slot_key(struct aem_lc *lc, const uint8_t *key);
+/* Define the slot's NV index anew with a new random key (into *key), holding
+ * an empty slot (aem install; aem tpm-setup converting an older slot). */
+int aem_lc_slot_define(struct aem_lc *lc, unsigned slot, uint8_t key[AEM_FRESH_KEY_LEN]);
 
 /* Where the values come from (NULL/0 fields: from the configuration). */
 struct aem_lc_src {

@@ -27,7 +27,7 @@ static const char *const which_name[] = { "secret.sealed", "secret.next.sealed",
 
 int aem_lc_id_read(struct aem_tpm *t, uint8_t id[AEM_TPM_ID_LEN])
 {
-	int rc = aem_tpm_nv_read(t, aem_fresh_id_index(aem_tpm_family(t)), id, AEM_TPM_ID_LEN);
+	int rc = aem_tpm_nv_read(t, aem_fresh_id_index(aem_tpm_family(t)), NULL, id, AEM_TPM_ID_LEN);
 
 	if (!rc && (aem_all_bytes(id, AEM_TPM_ID_LEN, 0) || aem_all_bytes(id, AEM_TPM_ID_LEN, 0xff)))
 		rc = AEM_E_FORMAT; /* defined but never written */
@@ -53,7 +53,8 @@ int aem_lc_attach(struct aem_lc *lc, struct aem_tpm *t)
 int aem_lc_slot_read(struct aem_lc *lc, unsigned slot, struct aem_fresh_slot *s, bool *defined)
 {
 	uint8_t buf[AEM_FRESH_NV_SIZE];
-	int rc = aem_tpm_nv_read(lc->t, aem_fresh_slot_index(lc->family, slot), buf, sizeof(buf));
+	int rc = lc->has_slot_key ? aem_tpm_nv_read(lc->t, aem_fresh_slot_index(lc->family, slot),
+						    lc->slot_key, buf, sizeof(buf)) : AEM_TPM_E_NV_FOREIGN;
 
 	memset(s, 0, sizeof(*s));
 	if (defined)
@@ -70,7 +71,19 @@ int aem_lc_slot_write(struct aem_lc *lc, unsigned slot, const struct aem_fresh_s
 	uint8_t buf[AEM_FRESH_NV_SIZE];
 
 	aem_fresh_slot_serialize(s, buf);
-	return aem_tpm_nv_write(lc->t, aem_fresh_slot_index(lc->family, slot), buf, sizeof(buf));
+	if (!lc->has_slot_key)
+		return AEM_TPM_E_NV_FOREIGN;
+	return aem_tpm_nv_write(lc->t, aem_fresh_slot_index(lc->family, slot), lc->slot_key, buf,
+				sizeof(buf));
+}
+
+void aem_lc_slot_key(struct aem_lc *lc, const uint8_t *key)
+{
+	lc->has_slot_key = key != NULL;
+	if (key)
+		memcpy(lc->slot_key, key, AEM_FRESH_KEY_LEN);
+	else
+		explicit_bzero(lc->slot_key, sizeof(lc->slot_key));
 }
 
 /* The PCRs of the sealed selection whose live value differs. */
@@ -144,8 +157,10 @@ static int try_candidate(struct aem_lc *lc, const char *root, enum aem_sealed_wh
 	if (access(path, F_OK))
 		return AEM_E_IO;
 	rc = unseal_file(lc, path, s, &b->payload, &b->payload_len, &differ);
-	if (!rc && aem_bundle_parse(b->payload, b->payload_len, &b->bundle))
-		rc = AEM_E_FORMAT;
+	if (!rc && (rc = aem_bundle_parse(b->payload, b->payload_len, &b->bundle)) != 0)
+		rc = rc == AEM_E_VERSION ? AEM_TPM_E_NV_FOREIGN : AEM_E_FORMAT;
+	if (!rc)
+		aem_lc_slot_key(lc, b->bundle.slot_key);
 	if (!rc)
 		rc = aem_lc_slot_read(lc, b->bundle.slot, slot, NULL);
 	if (!rc && slot->revoked)

@@ -111,6 +111,11 @@ static int rec_field(struct aem_media_rec *m, const char *k, const char *v)
 		m->family = !strcmp(v, "1.2") ? AEM_FAMILY_TPM12 : !strcmp(v, "2.0") ? AEM_FAMILY_TPM20 : 0;
 		return m->family == 0;
 	}
+	if (!strcmp(k, "slot_key")) {
+		m->has_slot_key = strlen(v) == 2 * sizeof(m->slot_key) &&
+				  !aem_unhex(v, m->slot_key, sizeof(m->slot_key));
+		return !m->has_slot_key;
+	}
 	if (!strcmp(k, "slot")) {
 		unsigned long s = strtoul(v, &end, 10);
 		m->slot = (unsigned)s;
@@ -172,13 +177,24 @@ int aem_state_media_save(const struct aem_media_rec *m)
 		return rc;
 	if ((rc = aem_state_mkdirs(dir, 0700)) != 0)
 		return rc;
+	char key[2 * sizeof(m->slot_key) + 1] = "";
+
+	if (m->has_slot_key)
+		aem_hex(m->slot_key, sizeof(m->slot_key), key);
 	n = snprintf(text, sizeof(text),
-		     "suffix=%s\nkind=%s\npath=%s\nuuid=%s\nusb=%s\nslot=%u\ntpm_id=%s\nfamily=%s\n",
+		     "suffix=%s\nkind=%s\npath=%s\nuuid=%s\nusb=%s\nslot=%u\ntpm_id=%s\nfamily=%s\n"
+		     "%s%s%s",
 		     m->suffix, m->kind == AEM_MEDIA_DIR ? "dir" : "device", m->path, m->uuid, m->usb,
-		     m->slot, m->tpm_id, m->family == AEM_FAMILY_TPM12 ? "1.2" : "2.0");
-	if (n < 0 || (size_t)n >= sizeof(text))
+		     m->slot, m->tpm_id, m->family == AEM_FAMILY_TPM12 ? "1.2" : "2.0",
+		     m->has_slot_key ? "slot_key=" : "", key, m->has_slot_key ? "\n" : "");
+	explicit_bzero(key, sizeof(key));
+	if (n < 0 || (size_t)n >= sizeof(text)) {
+		explicit_bzero(text, sizeof(text));
 		return AEM_E_INVAL;
-	return aem_file_write_atomic(path, (const uint8_t *)text, (size_t)n, 0600);
+	}
+	rc = aem_file_write_atomic(path, (const uint8_t *)text, (size_t)n, 0600);
+	explicit_bzero(text, sizeof(text));
+	return rc;
 }
 
 int aem_state_media_remove(const char *suffix)

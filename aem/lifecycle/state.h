@@ -32,6 +32,8 @@ struct aem_media_rec {
 	char uuid[37];                     /* ext4 UUID for aem.uuid= ("" for a directory) */
 	char usb[160];                     /* VVVV:PPPP:SERIAL when on USB, else "" */
 	unsigned slot;                     /* freshness NV slot */
+	bool has_slot_key;                 /* slot_key= present (aem tpm-setup / install) */
+	uint8_t slot_key[32];              /* the slot's own authorization (keyed NV index) */
 	char tpm_id[2 * AEM_TPM_ID_LEN + 1];
 	int family;                        /* enum aem_family */
 };

@@ -299,6 +299,29 @@ static int unseal(struct aem_tpm *t)
 	return err;
 }
 
+/* The storage root key's name aem tpm-setup recorded, put in the (measured)
+ * initramfs by the dracut module: checked before any session is salted with
+ * the key at 0x81000001. Absent: not checked (TPM 1.2, or an initramfs built
+ * before tpm-setup). A record that does not parse matches no key. */
+static void expect_srk_name(void)
+{
+	uint8_t *buf = NULL, name[AEM_TPM2_NAME_LEN];
+	char hex[2 * AEM_TPM2_NAME_LEN + 1];
+	size_t len = 0;
+
+	if (aem_file_read("/etc/aem/tpm2-srk.name", sizeof(hex), &buf, &len))
+		return;
+	memset(name, 0, sizeof(name));
+	if (len >= 2 * AEM_TPM2_NAME_LEN) {
+		memcpy(hex, buf, 2 * AEM_TPM2_NAME_LEN);
+		hex[2 * AEM_TPM2_NAME_LEN] = '\0';
+		if (aem_unhex(hex, name, sizeof(name)))
+			memset(name, 0, sizeof(name));
+	}
+	aem_buf_free(buf, len);
+	aem_tpm_expect_srk_name(name);
+}
+
 /* The TPM (or, for TPM 1.2, tcsd) may come up after us: retry while it is
  * simply not there yet. */
 static int open_tpm(const struct aem_boot_args *a, struct aem_tpm **t)
@@ -403,6 +426,7 @@ int main(int argc, char **argv)
 		a.timeout_s = AEM_BOOT_DEFAULT_TIMEOUT;
 	}
 	media_err = args_err ? args_err : stage_media(&a);
+	expect_srk_name();
 	err = open_tpm(&a, &t);
 	if (err)
 		diag("no TPM: %s", aem_strerror(err));

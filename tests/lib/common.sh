@@ -5,6 +5,10 @@ set -euo pipefail
 : "${AEM_SRC:?run through tests/run}" "${AEM_BUILD:?run through tests/run}"
 export PATH="$AEM_SRC/tests/lib:$AEM_SRC/tests/launch:$AEM_BUILD:$PATH"
 TOOLS=$AEM_BUILD/tests/tools
+# aem's state (tpm-setup records the TPM 2.0 storage root key's name there) in
+# the test's own directory, never the machine's /var/lib/aem: each test has
+# its own simulator, hence its own key.
+export AEM_STATE_DIR=${AEM_STATE_DIR:-$PWD/state}
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 assert_eq() { [ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"; echo "ok: $1"; }

@@ -12,7 +12,9 @@
 . "$AEM_SRC/tests/lib/common.sh"
 . "$AEM_SRC/tests/lifecycle/lc-common.sh"
 lc_setup 1.2
-nvread() { tpm_nvread -i "$1" -s "$2" -f nv.out >/dev/null 2>&1 && xxd -p nv.out | tr -d '\n'; }
+nvread() { tpm_nvread -i "$1" -s "$2" ${3:+--password="$3"} -f nv.out >/dev/null 2>&1 && xxd -p nv.out | tr -d '\n'; }
+# The slot's own password (keyed NV area): the hex key in the media record.
+slotkey() { sed -n 's/^slot_key=//p' "state/media/${1:-@}.conf"; }
 boot_files boot
 
 "$AEM" tpm-setup > setup.out || fail "tpm-setup"
@@ -57,9 +59,9 @@ cp -a media media.copy1   # what an attacker copies today
 
 # A second boot rotates again: the copy of the first is now stale.
 launch boot
-slot1=$(nvread 0x0000ae10 72)
+slot1=$(nvread 0x0000ae10 72 "$(slotkey)")
 "$AEM" boot-unseal --media media > shown 2> boot.err || { cat boot.err; fail "second boot"; }
-slot2=$(nvread 0x0000ae10 72)
+slot2=$(nvread 0x0000ae10 72 "$(slotkey)")
 assert_ne "freshness slot rotated" "$slot1" "$slot2"
 launch boot
 rc=0; "$AEM" boot-unseal --media media.copy1 > shown 2> replay.err || rc=$?

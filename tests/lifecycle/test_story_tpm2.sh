@@ -44,9 +44,9 @@ cp -a media media.copy1   # what an attacker copies today
 
 # A second boot rotates again: the copy of the first is now stale.
 launch boot
-slot1=$(tpm2_nvread 0x0100ae10 -s 72 | xxd -p | tr -d '\n')
+slot1=$(tpm2_nvread -C o 0x0100ae10 -s 72 | xxd -p | tr -d '\n')
 "$AEM" boot-unseal --media media > shown 2> boot.err || { cat boot.err; fail "second boot"; }
-slot2=$(tpm2_nvread 0x0100ae10 -s 72 | xxd -p | tr -d '\n')
+slot2=$(tpm2_nvread -C o 0x0100ae10 -s 72 | xxd -p | tr -d '\n')
 assert_ne "freshness slot rotated" "$slot1" "$slot2"
 launch boot
 rc=0; "$AEM" boot-unseal --media media.copy1 > shown 2> replay.err || rc=$?

@@ -96,11 +96,14 @@ static void test_slot_malformed(void **state)
 	assert_int_equal(aem_fresh_slot_parse(b, sizeof(b), &s), AEM_E_FORMAT);
 }
 
-/* A bundle written out by hand: slot 3, token 0x11.., "secret"="hi", "totp"="" */
+/* A bundle written out by hand: version 2, slot 3, token 0x11.., slot key
+ * 0x22.., "secret"="hi", "totp"="" */
 static const uint8_t hand[] = {
-	'A', 'E', 'M', 'P', 1, 3, 2, 0,
+	'A', 'E', 'M', 'P', 2, 3, 2, 0,
 	0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
 	0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+	0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22,
+	0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22,
 	6, 's', 'e', 'c', 'r', 'e', 't', 2, 0, 0, 0, 'h', 'i',
 	4, 't', 'o', 't', 'p', 0, 0, 0, 0,
 };
@@ -115,6 +118,9 @@ static void test_bundle_hand(void **state)
 	assert_int_equal(aem_bundle_parse(hand, sizeof(hand), &b), 0);
 	assert_int_equal(b.slot, 3);
 	assert_int_equal(b.n, 2);
+	assert_int_equal(b.slot_key[0], 0x22);
+	assert_int_equal(b.slot_key[AEM_FRESH_KEY_LEN - 1], 0x22);
+	assert_int_equal(b.token[AEM_FRESH_TOKEN_LEN - 1], 0x11);
 	assert_non_null(aem_bundle_get(&b, "secret"));
 	assert_int_equal(aem_bundle_get(&b, "secret")->len, 2);
 	assert_memory_equal(aem_bundle_get(&b, "secret")->data, "hi", 2);
@@ -137,22 +143,24 @@ static void test_bundle_malformed(void **state)
 	memcpy(b, hand, sizeof(hand));
 	b[sizeof(hand)] = 0;
 	assert_int_equal(aem_bundle_parse(b, sizeof(hand) + 1, &out), AEM_E_FORMAT); /* trailing */
-	b[4] = 2;
+	b[4] = 3;
+	assert_int_equal(aem_bundle_parse(b, sizeof(hand), &out), AEM_E_VERSION);
+	b[4] = 1; /* version 1 had no slot key: reseal */
 	assert_int_equal(aem_bundle_parse(b, sizeof(hand), &out), AEM_E_VERSION);
 	memcpy(b, hand, sizeof(hand));
 	b[5] = AEM_FRESH_SLOTS;
 	assert_int_equal(aem_bundle_parse(b, sizeof(hand), &out), AEM_E_FORMAT);
 	memcpy(b, hand, sizeof(hand));
-	b[41] = 'S'; /* upper case name */
+	b[73] = 'S'; /* upper case name */
 	assert_int_equal(aem_bundle_parse(b, sizeof(hand), &out), AEM_E_FORMAT);
 	memcpy(b, hand, sizeof(hand));
-	memcpy(b + 54, "secr", 4);
-	b[53] = 4;
+	memcpy(b + 86, "secr", 4);
+	b[85] = 4;
 	assert_int_equal(aem_bundle_parse(b, sizeof(hand), &out), 0); /* "secr" != "secret" */
-	memcpy(b + 47, "\x00\x00\x00\x00", 4); b[53] = 6; /* sizes now wrong: malformed */
+	memcpy(b + 79, "\x00\x00\x00\x00", 4); b[85] = 6; /* sizes now wrong: malformed */
 	assert_int_not_equal(aem_bundle_parse(b, sizeof(hand), &out), 0);
 	memcpy(b, hand, sizeof(hand));
-	b[47] = 0xff; b[48] = 0xff; b[49] = 0xff; b[50] = 0x7f; /* length beyond the buffer */
+	b[79] = 0xff; b[80] = 0xff; b[81] = 0xff; b[82] = 0x7f; /* length beyond the buffer */
 	assert_int_equal(aem_bundle_parse(b, sizeof(hand), &out), AEM_E_FORMAT);
 }
 

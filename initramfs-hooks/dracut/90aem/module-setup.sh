@@ -65,6 +65,10 @@ install() {
     inst_binary "$(aem_boot_bin)" /usr/sbin/aem-boot || return 1
     # tpm2-tss loads its TCTI with dlopen: no ELF dependency shows it to dracut.
     [[ $(aem_family) == 12 ]] || inst_libdir_file "libtss2-tcti-device.so*"
+    # TPM 2.0: the storage root key's name aem tpm-setup recorded; aem-boot
+    # checks the key against it before salting a session with it.
+    local srkname=${AEM_STATE_DIR:-/var/lib/aem}/tpm2-srk.name
+    [[ -s $srkname ]] && inst_simple "$srkname" /etc/aem/tpm2-srk.name
     inst_simple "$moddir/aem-boot.service" "$systemdsystemunitdir/aem-boot.service"
     inst_simple "$moddir/aem-check-root.service" "$systemdsystemunitdir/aem-check-root.service"
     inst_script "$moddir/aem-check-root.sh" /usr/sbin/aem-check-root
