@@ -450,9 +450,11 @@ int main(int argc, char **argv)
 	else
 		err = tpm_stages(t, &a, media_err);
 	aem_tpm_close(t);
-	aem_boot_guard_end(&guard);
+	/* Still in the window: a SIGTERM that came in it ends the program at
+	 * aem_boot_guard_end, with the stick already unmounted. */
 	if (!media_err)
 		unmount_media();
+	aem_boot_guard_end(&guard);
 	diag("display");
 	if (aem_boot_secret_show(0, 1, TITLE, err ? NULL : &sec))
 		diag("the display failed");

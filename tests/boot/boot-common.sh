@@ -15,7 +15,9 @@
 . "$AEM_SRC/tests/lifecycle/lc-common.sh"
 command -v losetup >/dev/null && command -v mkfs.ext4 >/dev/null || { echo "SKIP: losetup or mkfs.ext4 missing"; exit 77; }
 loop=
-trap '[ -z "$loop" ] || { mountpoint -q mnt && umount mnt; losetup -d "$loop" 2>/dev/null; }; _cleanup' EXIT
+# A boot program killed in a test leaves its mount behind.
+unmount_all() { local m; for m in mnt mnt-*; do mountpoint -q "$m" 2> /dev/null && umount "$m"; done; true; }
+trap 'unmount_all; [ -z "$loop" ] || losetup -d "$loop" 2>/dev/null; _cleanup' EXIT
 
 stick_setup() {
 	truncate -s 16M stick.img
