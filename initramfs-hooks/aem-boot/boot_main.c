@@ -47,6 +47,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,6 +272,7 @@ static void cap(struct aem_tpm *t)
 
 /* What this boot did with the stick, for `aem status` after the switch to
  * the root file system (systemd keeps /run): one line. */
+static bool last_boot_said;
 static void last_boot(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void last_boot(const char *fmt, ...)
 {
@@ -278,6 +280,7 @@ static void last_boot(const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	last_boot_said = true;
 	va_start(ap, fmt);
 	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
 	va_end(ap);
@@ -455,6 +458,8 @@ int main(int argc, char **argv)
 	if (!media_err)
 		unmount_media();
 	aem_boot_guard_end(&guard);
+	if (!last_boot_said)
+		last_boot("no secret: %s (the kernel log says more)", aem_strerror(err ? err : media_err));
 	diag("display");
 	if (aem_boot_secret_show(0, 1, TITLE, err ? NULL : &sec))
 		diag("the display failed");
