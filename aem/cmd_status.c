@@ -37,6 +37,20 @@ static const char *file_state(const char *path, const struct st *s, const struct
 	(void)s;
 }
 
+/* What the boot program did with the stick this boot (it writes
+ * /run/aem/last-boot in the initramfs; /run survives the switch to the root
+ * file system): "freshness rotated", "this stick was not rotated: <why>",
+ * "no secret: <why>". Absent: no aem-boot ran (or an older one). */
+static void last_boot_json(json_object *root)
+{
+	char line[AEM_LC_WHY + 64];
+
+	if (aem_rt_read_text("/run/aem/last-boot", line, sizeof(line)) < 0)
+		return;
+	line[strcspn(line, "\n")] = '\0';
+	json_object_object_add(root, "last_boot", json_object_new_string(line));
+}
+
 static json_object *media_json(struct st *s, const char *suffix)
 {
 	json_object *o = json_object_new_object();
@@ -76,20 +90,6 @@ static json_object *media_json(struct st *s, const char *suffix)
 		  !strcmp(pend_next, "matches") || !strcmp(cur_next, "matches") ? "yes" : "no";
 	json_object_object_add(o, "next_boot_resealed", json_object_new_string(verdict));
 	return o;
-}
-
-/* What the boot program did with the stick this boot (it writes
- * /run/aem/last-boot in the initramfs; /run survives the switch to the root
- * file system): "freshness rotated", "this stick was not rotated: <why>",
- * "no secret: <why>". Absent: no aem-boot ran (or an older one). */
-static void last_boot_json(json_object *root)
-{
-	char line[AEM_LC_WHY + 64];
-
-	if (aem_rt_read_text("/run/aem/last-boot", line, sizeof(line)) < 0)
-		return;
-	line[strcspn(line, "\n")] = '\0';
-	json_object_object_add(root, "last_boot", json_object_new_string(line));
 }
 
 static void print_text(json_object *root)

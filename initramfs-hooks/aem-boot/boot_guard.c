@@ -13,13 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CAP_TEXT "aem-done"
-
-int aem_boot_cap(struct aem_tpm *t)
+int aem_boot_cap(struct aem_tpm *t, const char *text)
 {
 	enum aem_bank bank = aem_tpm_family(t) == AEM_FAMILY_TPM12 ? AEM_BANK_SHA1 : AEM_BANK_SHA256;
 	uint8_t d[AEM_MAX_DIGEST];
-	int err = aem_hash(bank, CAP_TEXT, strlen(CAP_TEXT), d);
+	int err = aem_hash(bank, text, strlen(text), d);
 
 	return err ? err : aem_tpm_pcr_extend(t, bank, 13, d);
 }
@@ -82,7 +80,7 @@ static const char *watch(int fd, unsigned budget_s)
 }
 
 static void __attribute__((noreturn)) watchdog(int fd, pid_t parent, unsigned budget_s,
-					       aem_boot_log log)
+					       const char *cap_text, aem_boot_log log)
 {
 	const char *why = watch(fd, budget_s);
 	struct aem_tpm *t = NULL;
@@ -94,7 +92,7 @@ static void __attribute__((noreturn)) watchdog(int fd, pid_t parent, unsigned bu
 		kill(parent, SIGKILL);
 	err = aem_tpm_open(NULL, &t);
 	if (!err)
-		err = aem_boot_cap(t);
+		err = aem_boot_cap(t, cap_text);
 	aem_tpm_close(t);
 	if (err)
 		log("watchdog: %s; the cap of PCR 13 FAILED: %s", why, aem_strerror(err));
@@ -103,7 +101,8 @@ static void __attribute__((noreturn)) watchdog(int fd, pid_t parent, unsigned bu
 	_exit(err ? 1 : 0);
 }
 
-int aem_boot_guard_start(struct aem_boot_guard *g, unsigned budget_s, aem_boot_log log)
+int aem_boot_guard_start(struct aem_boot_guard *g, unsigned budget_s, const char *cap_text,
+			 aem_boot_log log)
 {
 	sigset_t all;
 	pid_t parent = getpid();
@@ -122,7 +121,7 @@ int aem_boot_guard_start(struct aem_boot_guard *g, unsigned budget_s, aem_boot_l
 	g->child = fork();
 	if (g->child == 0) {
 		close(p[1]);
-		watchdog(p[0], parent, budget_s, log);
+		watchdog(p[0], parent, budget_s, cap_text, log);
 	}
 	close(p[0]);
 	if (g->child < 0) {

@@ -25,13 +25,15 @@ struct aem_boot_guard {
 	sigset_t old;     /* the mask before the window */
 };
 
-/* PCR 13 := E(PCR 13, H("aem-done")) in the family's boot bank: after this
- * nothing sealed to this boot unseals. 0 or an error code of err.h. */
-int aem_boot_cap(struct aem_tpm *t);
+/* PCR 13 := E(PCR 13, H(text)) in the family's boot bank (text: "aem-done"):
+ * after this nothing sealed to this boot unseals. 0 or an error code. */
+int aem_boot_cap(struct aem_tpm *t, const char *text);
 
-/* Open the window: block signals, fork the watchdog with budget_s seconds.
- * 0, or -1 when no watchdog could start (logged; the signals stay blocked). */
-int aem_boot_guard_start(struct aem_boot_guard *g, unsigned budget_s, aem_boot_log log);
+/* Open the window: block signals, fork the watchdog with budget_s seconds,
+ * which caps with cap_text (kept: a literal). 0, or -1 when no watchdog
+ * could start (logged; the signals stay blocked). */
+int aem_boot_guard_start(struct aem_boot_guard *g, unsigned budget_s, const char *cap_text,
+			 aem_boot_log log);
 /* Close the window after the cap: release the watchdog, restore the mask (a
  * signal that came in the window is delivered now). */
 void aem_boot_guard_end(struct aem_boot_guard *g);

@@ -60,7 +60,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TITLE "Anti Evil Maid"
 #ifndef ST_NOSYMFOLLOW
 #define ST_NOSYMFOLLOW 0x2000 /* statfs(2) f_flags, Linux 5.10 */
 #endif
@@ -68,6 +67,9 @@
 /* The window's budget beyond the waits for the TPM and the LUKS devices:
  * unseal, seal, unseal back, NV write on the slowest TPM 1.2. */
 #define WINDOW_WORK_S 120u
+
+#define TITLE "Anti Evil Maid"
+#define CAP_TEXT "aem-done"
 #define SETTLE_S 2
 
 static struct {
@@ -77,6 +79,8 @@ static struct {
 
 /* What the unsealed bundle gave; locked in memory, wiped before exit. */
 static struct aem_boot_secret sec;
+/* The window from the TPM's opening to the cap (boot_guard.h). */
+static struct aem_boot_guard guard = { .child = -1, .fd = -1 };
 
 /* Diagnosis: kernel log (KERN_NOTICE, below the console level of a quiet
  * boot), else stderr, which the unit sends to the journal. */
@@ -264,7 +268,7 @@ static int measure_luks(struct aem_tpm *t, enum aem_bank bank, const struct aem_
 /* d: after this, PCR 13 differs from any value a secret can be sealed to. */
 static void cap(struct aem_tpm *t)
 {
-	int err = aem_boot_cap(t);
+	int err = aem_boot_cap(t, CAP_TEXT);
 
 	if (err)
 		diag("cap of PCR 13 failed: %s", aem_strerror(err));
@@ -337,6 +341,12 @@ static int unseal(struct aem_tpm *t)
 static int open_tpm(const struct aem_boot_args *a, struct aem_tpm **t)
 {
 	int err;
+
+	/* The window opens here, before the TPM is (the watchdog opens its
+	 * own). Its budget: the waits for the TPM and each LUKS device, and
+	 * the TPM work. */
+	aem_boot_guard_start(&guard, (unsigned)(a->nluks + 1) * a->timeout_s + WINDOW_WORK_S,
+			     CAP_TEXT, diag);
 
 	for (unsigned ms = 0;; ms += 250) {
 		err = aem_tpm_open(NULL, t);
@@ -417,7 +427,6 @@ int main(int argc, char **argv)
 {
 	static const struct rlimit no_core = { 0, 0 };
 	struct aem_boot_args a;
-	struct aem_boot_guard guard;
 	struct aem_tpm *t = NULL;
 	int args_err, media_err, err, lock_err;
 
@@ -443,10 +452,6 @@ int main(int argc, char **argv)
 		a.timeout_s = AEM_BOOT_DEFAULT_TIMEOUT;
 	}
 	media_err = args_err ? args_err : stage_media(&a);
-	/* The window: before the TPM is opened (the watchdog opens its own)
-	 * until the cap. Its budget: the waits for the TPM and each LUKS device,
-	 * and the TPM work. */
-	aem_boot_guard_start(&guard, (unsigned)(a.nluks + 1) * a.timeout_s + WINDOW_WORK_S, diag);
 	err = open_tpm(&a, &t);
 	if (err)
 		diag("no TPM: %s", aem_strerror(err));
