@@ -14,12 +14,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#define TTY_MAX 256
 
 static const char secret_help[] =
-	"usage: aem secret set [--name NAME] --text TEXT | --file FILE|-\n"
+	"usage: aem secret set [--name NAME] [--file FILE|- | --text TEXT]\n"
 	"       aem secret list\n"
 	"Keep a secret (default name \"secret\"; [a-z0-9_-]) in $AEM_STATE_DIR/secrets\n"
 	"(/var/lib/aem). It reaches the media only sealed: run aem reseal or aem update.\n"
+	"Without --file or --text the text is typed on the terminal (no echo, twice), or\n"
+	"read from standard input when that is not a terminal. --text puts the secret on\n"
+	"the command line, which every user of this machine can read in /proc: avoid it.\n"
 	"Two names are not text: \"totp\" (written by aem totp init) and \"luks-key\"\n"
 	"(written by aem mfa enroll); set by hand, they must hold that binary form.\n";
 
@@ -52,6 +58,7 @@ static int secret_set(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = "secret", *text = NULL, *file = NULL;
+	char typed[TTY_MAX];
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	int c, rc;
@@ -65,22 +72,38 @@ static int secret_set(int argc, char **argv)
 		default: fputs(secret_help, stderr); return AEM_EXIT_USAGE;
 		}
 	}
-	if (!text == !file || optind != argc || !aem_bundle_name_ok(name))
+	if ((text && file) || optind != argc || !aem_bundle_name_ok(name))
 		return fputs(secret_help, stderr), AEM_EXIT_USAGE;
+	if (!text && !file && isatty(STDIN_FILENO)) {
+		/* Typed, not shown: the secret is what the boot shows, and only then. */
+		rc = aem_cli_ask_password(NULL, "Secret text (not shown): ", 1, typed, sizeof(typed));
+		if (rc <= 0) {
+			explicit_bzero(typed, sizeof(typed));
+			fprintf(stderr, "aem secret: %s: nothing kept\n", rc == 0 ? "nothing typed" :
+				"no terminal, the entries differ, or more than 255 bytes");
+			return AEM_EXIT_INPUT;
+		}
+		text = typed;
+	} else if (!text && !file) {
+		file = "-";
+	}
 	if (file) {
 		rc = aem_file_read(file, AEM_BUNDLE_MAX_SECRET, &buf, &len);
 		if (rc) {
-			fprintf(stderr, "aem secret: cannot read %s: %s\n", file, aem_strerror(rc));
+			fprintf(stderr, "aem secret: cannot read %s: %s\n",
+				strcmp(file, "-") ? file : "standard input", aem_strerror(rc));
 			return AEM_EXIT_INPUT;
 		}
 	}
 	if (check_item(name, file ? buf : (const uint8_t *)text, file ? len : strlen(text))) {
 		aem_buf_free(buf, len);
+		explicit_bzero(typed, sizeof(typed));
 		return AEM_EXIT_INPUT;
 	}
 	rc = aem_state_secret_write(name, file ? buf : (const uint8_t *)text,
 				    file ? len : strlen(text));
 	aem_buf_free(buf, len);
+	explicit_bzero(typed, sizeof(typed));
 	if (rc) {
 		fprintf(stderr, "aem secret: cannot write %s/secrets/%s: %s\n", aem_state_dir(), name,
 			aem_strerror(rc));

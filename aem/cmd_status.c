@@ -2,6 +2,7 @@
  * (its prediction matches a sealed file) — before the user reboots. */
 #include "cli.h"
 #include "err.h"
+#include "runtime.h"
 
 #include <getopt.h>
 #include <json-c/json.h>
@@ -34,6 +35,20 @@ static const char *file_state(const char *path, const struct st *s, const struct
 	rc = aem_lc_sealed_matches(path, v);
 	return rc == 0 ? "matches" : rc == AEM_TPM_E_PCR_MISMATCH ? "differs" : "unreadable";
 	(void)s;
+}
+
+/* What the boot program did with the stick this boot (it writes
+ * /run/aem/last-boot in the initramfs; /run survives the switch to the root
+ * file system): "freshness rotated", "this stick was not rotated: <why>",
+ * "no secret: <why>". Absent: no aem-boot ran (or an older one). */
+static void last_boot_json(json_object *root)
+{
+	char line[AEM_LC_WHY + 64];
+
+	if (aem_rt_read_text("/run/aem/last-boot", line, sizeof(line)) < 0)
+		return;
+	line[strcspn(line, "\n")] = '\0';
+	json_object_object_add(root, "last_boot", json_object_new_string(line));
 }
 
 static json_object *media_json(struct st *s, const char *suffix)
@@ -153,6 +168,7 @@ int cmd_status(int argc, char **argv)
 	s.lc.why[0] = '\0';
 	s.have_next = aem_lc_values_next(&s.lc, &src, &s.next, NULL) == 0;
 	snprintf(s.next_why, sizeof(s.next_why), "%s", s.lc.why);
+	last_boot_json(root);
 	if (!s.have_now)
 		json_object_object_add(root, "this_boot", json_object_new_string(s.now_why));
 	if (!s.have_next)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -112,19 +113,58 @@ static int draw(const struct aem_disp_totp_view *v, uint64_t now, int *first_err
 	return rc;
 }
 
+/* After the bound: one frame without a code, then Enter alone ends it. */
+static int draw_expired(const struct aem_disp_totp_view *v, int in_fd)
+{
+	char line[96];
+	int rc;
+
+	snprintf(line, sizeof(line), "The code is no longer shown (after %u minutes).",
+		 AEM_DISP_TOTP_SHOW_MAX_S / 60);
+	rc = v->render ? v->render(v->render_ctx, v->title, line)
+		       : console_render((void *)&v->out_fd, v->title, line);
+	for (struct pollfd p = { .fd = in_fd, .events = POLLIN }; !rc;) {
+		int r = poll(&p, 1, -1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return AEM_DISP_E_IO;
+		if (take_enter(in_fd))
+			break;
+	}
+	return rc;
+}
+
+/* Has the display run its course? Whatever the clock says (it may have been
+ * set forward, or jump back): at most AEM_DISP_TOTP_SHOW_MAX_S of clock time
+ * and one code per period of it. */
+static bool expired(const struct aem_disp_totp_view *v, uint64_t start, uint64_t now,
+		    unsigned frames)
+{
+	return now < start || now - start >= AEM_DISP_TOTP_SHOW_MAX_S ||
+	       frames > AEM_DISP_TOTP_SHOW_MAX_S / v->period;
+}
+
 int aem_disp_totp_show(int in_fd, const struct aem_disp_totp_view *v)
 {
 	const struct aem_disp_clock *clk = v->clock ? v->clock : &aem_disp_clock_real;
+	uint64_t start;
 	int first_err = 0, rc = 0;
 
 	if (!v->hmac || v->period == 0)
 		return AEM_DISP_E_INVAL;
 	if (isatty(in_fd))
 		tcflush(in_fd, TCIFLUSH); /* an Enter typed before the code appeared */
+	start = clk->now(clk->ctx);
 	for (unsigned frames = 0; !v->max_frames || frames < v->max_frames; frames++) {
 		uint64_t now = clk->now(clk->ctx);
 		uint64_t next = (now / v->period + 1) * v->period;
 
+		if (frames && expired(v, start, now, frames)) {
+			rc = draw_expired(v, in_fd);
+			break;
+		}
 		rc = draw(v, now, &first_err);
 		if (rc)
 			break;

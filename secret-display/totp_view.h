@@ -46,9 +46,17 @@ struct aem_disp_totp_view {
 /* The frame line for time t (UTC) and code text ("" = none) into out. */
 int aem_disp_totp_line(uint64_t t, const char *code, char *out, size_t outsz);
 
+/* How long a code is redrawn: AEM_DISP_TOTP_SHOW_MAX_S seconds of the
+ * clock's time since the first frame, and at most one new code per period
+ * of it (a clock that jumps or goes back does not extend it). Then one frame
+ * without a code says so and waits for Enter. A display left alone shows a
+ * bounded number of codes, whatever time the clock was set to
+ * (docs/threat-model.md). */
+#define AEM_DISP_TOTP_SHOW_MAX_S 300u
+
 /* Show codes until a line (Enter) or end of input arrives on in_fd, or
- * max_frames frames were drawn; the console renderer clears the screen and
- * scrollback at the end. Returns 0, or the first HMAC error (the frames
+ * max_frames frames were drawn, or the bound above is reached; the console
+ * renderer clears the screen and scrollback at the end. Returns 0, or the first HMAC error (the frames
  * were still shown, without a code), or AEM_DISP_E_IO. */
 int aem_disp_totp_show(int in_fd, const struct aem_disp_totp_view *v);
 

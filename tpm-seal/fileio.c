@@ -100,6 +100,33 @@ int aem_file_read(const char *path, size_t max, uint8_t **buf, size_t *len)
 	return rc;
 }
 
+int aem_file_read_untrusted(const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (!path || !buf || !len || max >= SIZE_MAX)
+		return AEM_E_INVAL;
+	/* No link followed (ELOOP), no wait for a FIFO's writer, no terminal. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return AEM_E_IO;
+	if (fstat(fd, &st)) {
+		rc = AEM_E_IO;
+	} else if (!S_ISREG(st.st_mode)) {
+		rc = AEM_E_IO;
+		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+	} else if ((uint64_t)st.st_size > max) {
+		rc = AEM_E_FORMAT;
+	} else {
+		rc = read_fd(fd, max, (size_t)st.st_size, buf, len);
+	}
+	int keep = errno;
+	close(fd);
+	errno = keep;
+	return rc;
+}
+
 static int write_all(int fd, const uint8_t *buf, size_t len)
 {
 	while (len) {

@@ -12,6 +12,12 @@
  * cannot be read, AEM_E_FORMAT when it is larger than max bytes. Buffers
  * grow without leaving copies behind; release with aem_buf_free. */
 int aem_file_read(const char *path, size_t max, uint8_t **buf, size_t *len);
+/* The same for a file on untrusted media (the AEM stick): opened with
+ * O_NOFOLLOW | O_NONBLOCK, so a symlink is refused (AEM_E_IO, errno ELOOP)
+ * and a FIFO or device does not block; anything but a regular file is
+ * AEM_E_IO with errno EISDIR (a directory) or ENODEV (FIFO, socket,
+ * device); a size above max is AEM_E_FORMAT before a byte is read. */
+int aem_file_read_untrusted(const char *path, size_t max, uint8_t **buf, size_t *len);
 /* Replace path with buf atomically: temp file in the same directory, write,
  * fchmod(mode), fsync, rename, fsync the directory. path is either the old or
  * the new content at every moment; the temp file is removed on failure.

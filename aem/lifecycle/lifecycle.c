@@ -109,7 +109,7 @@ int aem_lc_sealed_matches(const char *path, const struct aem_pcr_values *v)
 	struct aem_sealed s;
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	int rc = aem_file_read(path, AEM_SEALED_MAX_FILE, &buf, &len);
+	int rc = aem_file_read_untrusted(path, AEM_SEALED_MAX_FILE, &buf, &len);
 
 	if (!rc)
 		rc = aem_sealed_parse(buf, len, &s);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PATHLEN AEM_STATE_PATH_MAX
@@ -98,15 +99,17 @@ static aem_pcr_mask pcr_diff(const struct aem_pcr_values *want, const struct aem
 	return d;
 }
 
-/* Unseal one file into a malloc'd payload; on a PCR mismatch *differ names
- * the PCRs that differ (for the diagnosis). */
+/* Unseal one file of the media into a malloc'd payload, locked in memory;
+ * on a PCR mismatch *differ names the PCRs that differ (for the diagnosis).
+ * The media is the attacker's: the file is read without following a link,
+ * without waiting on a FIFO, only when it is a regular file of bounded size. */
 static int unseal_file(struct aem_lc *lc, const char *path, struct aem_sealed *s,
 		       uint8_t **pt, size_t *len, aem_pcr_mask *differ)
 {
 	struct aem_pcr_values now;
 	uint8_t *buf = NULL;
 	size_t blen = 0;
-	int rc = aem_file_read(path, AEM_SEALED_MAX_FILE, &buf, &blen);
+	int rc = aem_file_read_untrusted(path, AEM_SEALED_MAX_FILE, &buf, &blen);
 
 	*pt = NULL;
 	if (!rc)
@@ -120,7 +123,12 @@ static int unseal_file(struct aem_lc *lc, const char *path, struct aem_sealed *s
 		aem_sealed_free(s);
 		return AEM_E_NOMEM;
 	}
-	mlock(*pt, s->ct_len ? s->ct_len : 1);
+	if (mlock(*pt, s->ct_len ? s->ct_len : 1)) {
+		free(*pt);
+		*pt = NULL;
+		aem_sealed_free(s);
+		return AEM_E_NOMEM; /* never unseal into memory that may be swapped out */
+	}
 	rc = aem_tpm_unseal_payload(lc->t, s, NULL, 0, *pt, &now);
 	if (rc == AEM_TPM_E_PCR_MISMATCH && differ)
 		*differ = pcr_diff(&s->expect, &now);
@@ -143,6 +151,17 @@ static void note_failure(char *out, size_t len, bool first, const char *file, in
 			n += snprintf(out + n, len - (size_t)n, " (PCR %u differs)", i);
 }
 
+/* What lies at path on the media: 0 nothing, 1 a regular file, -1 anything
+ * else (a directory, link, FIFO... planted where aem keeps a file). */
+static int media_entry(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -1;
+	return S_ISREG(st.st_mode) ? 1 : -1;
+}
+
 /* Try one candidate; 0 when it unseals and its token is fresh. */
 static int try_candidate(struct aem_lc *lc, const char *root, enum aem_sealed_which w,
 			 struct aem_lc_boot *b, struct aem_sealed *s, struct aem_fresh_slot *slot,
@@ -154,8 +173,16 @@ static int try_candidate(struct aem_lc *lc, const char *root, enum aem_sealed_wh
 	int rc;
 
 	aem_state_sealed_path(root, lc->id_hex, w, path, sizeof(path));
-	if (access(path, F_OK))
+	switch (media_entry(path)) {
+	case 0:
+		errno = ENOENT;
 		return AEM_E_IO;
+	case -1:
+		snprintf(notes + used, nlen - used, "%s%s: not a regular file (planted on the media?)",
+			 used ? "; " : "", which_name[w]);
+		errno = EINVAL;
+		return AEM_E_FORMAT;
+	}
 	rc = unseal_file(lc, path, s, &b->payload, &b->payload_len, &differ);
 	if (!rc && (rc = aem_bundle_parse(b->payload, b->payload_len, &b->bundle)) != 0)
 		rc = rc == AEM_E_VERSION ? AEM_TPM_E_NV_FOREIGN : AEM_E_FORMAT;
@@ -186,6 +213,7 @@ static int try_candidate(struct aem_lc *lc, const char *root, enum aem_sealed_wh
 static int rotate(struct aem_lc *lc, const char *root, struct aem_lc_boot *b,
 		  const struct aem_sealed *s, struct aem_fresh_slot *slot)
 {
+	const char *nn = which_name[AEM_SEALED_NEW];
 	char newp[PATHLEN], curp[PATHLEN], nextp[PATHLEN], usedp[PATHLEN];
 	struct aem_bundle nb = b->bundle;
 	struct aem_sealed ns;
@@ -197,47 +225,64 @@ static int rotate(struct aem_lc *lc, const char *root, struct aem_lc_boot *b,
 	aem_state_sealed_path(root, lc->id_hex, AEM_SEALED_CUR, curp, sizeof(curp));
 	aem_state_sealed_path(root, lc->id_hex, AEM_SEALED_NEXT, nextp, sizeof(nextp));
 	aem_state_sealed_path(root, lc->id_hex, b->used, usedp, sizeof(usedp));
-	if (RAND_priv_bytes(nb.token, sizeof(nb.token)) != 1)
+	if (RAND_priv_bytes(nb.token, sizeof(nb.token)) != 1) {
+		explicit_bzero(&nb, sizeof(nb));
+		snprintf(b->rot_why, sizeof(b->rot_why), "no random token: %s",
+			 aem_strerror(AEM_E_CRYPTO));
 		return AEM_E_CRYPTO;
+	}
 	rc = aem_bundle_build(&nb, &pt, &pt_len);
-	if (!rc)
-		rc = aem_tpm_seal_payload(lc->t, &s->expect, NULL, 0, pt, pt_len, &out, &out_len);
+	/* The new bundle is the same plaintext: kept out of swap like the old one. */
+	if (!rc && mlock(pt, pt_len))
+		rc = AEM_E_NOMEM, snprintf(b->rot_why, sizeof(b->rot_why),
+					   "cannot lock the new bundle in memory: %s", strerror(errno));
+	if (!rc && (rc = aem_tpm_seal_payload(lc->t, &s->expect, NULL, 0, pt, pt_len, &out,
+					      &out_len)) != 0)
+		snprintf(b->rot_why, sizeof(b->rot_why), "cannot seal the new token: %s",
+			 aem_strerror(rc));
 	aem_buf_free(pt, pt_len);
 	/* Same values as the file that unsealed: its sidecar still describes them. */
 	if (!rc && (rc = aem_lc_exp_copy(usedp, newp)) != 0)
-		snprintf(b->rot_why, sizeof(b->rot_why), "cannot write %s%s: %s", newp,
+		snprintf(b->rot_why, sizeof(b->rot_why), "cannot write %s%s: %s", nn,
 			 AEM_LC_EXPECT_EXT, strerror(errno));
 	if (!rc && (rc = aem_file_write_atomic(newp, out, out_len, 0600)) != 0)
-		snprintf(b->rot_why, sizeof(b->rot_why), "cannot write %s: %s", newp, strerror(errno));
+		snprintf(b->rot_why, sizeof(b->rot_why), "cannot write %s: %s", nn, strerror(errno));
 	aem_buf_free(out, out_len);
-	if (rc)
+	if (rc) {
+		explicit_bzero(&nb, sizeof(nb));
 		return rc;
+	}
 	rc = unseal_file(lc, newp, &ns, &back, &back_len, NULL);
 	if (!rc) {
-		rc = back_len == b->payload_len - 0 && back_len >= 8 + AEM_FRESH_TOKEN_LEN &&
+		rc = back_len == b->payload_len && back_len >= 8 + AEM_FRESH_TOKEN_LEN &&
 		     !memcmp(back + 8, nb.token, AEM_FRESH_TOKEN_LEN) ? 0 : AEM_E_FORMAT;
 		aem_buf_free(back, back_len);
 		aem_sealed_free(&ns);
 	}
 	if (rc) {
-		snprintf(b->rot_why, sizeof(b->rot_why), "%s does not unseal back: left unused", newp);
+		explicit_bzero(&nb, sizeof(nb));
+		snprintf(b->rot_why, sizeof(b->rot_why), "%s does not unseal back (%s): left unused",
+			 nn, aem_strerror(rc));
 		return rc;
 	}
 	rc = aem_fresh_rotate(slot, b->match, nb.token);
+	explicit_bzero(&nb, sizeof(nb));
+	if (rc)
+		snprintf(b->rot_why, sizeof(b->rot_why), "the freshness slot cannot rotate: %s",
+			 aem_strerror(rc));
 	if (!rc && (rc = aem_lc_slot_write(lc, b->bundle.slot, slot)) != 0)
 		snprintf(b->rot_why, sizeof(b->rot_why), "TPM NV write failed: %s", aem_strerror(rc));
 	if (!rc && (rename(newp, curp) || aem_file_sync_dir(curp)))
 		rc = AEM_E_IO, snprintf(b->rot_why, sizeof(b->rot_why),
-					    "cannot rename %s: %s (it is used next boot)", newp,
+					    "cannot rename %s: %s (it is used next boot)", nn,
 					    strerror(errno));
 	if (!rc && aem_lc_exp_rename(newp, curp))
-		snprintf(b->rot_why, sizeof(b->rot_why), "cannot rename the sidecar of %s", newp);
+		snprintf(b->rot_why, sizeof(b->rot_why), "cannot rename the sidecar of %s", nn);
 	/* A pending file whose hash left the slot can never be fresh again. */
 	if (!rc && !slot->has_next && (unlink(nextp) == 0 || errno == ENOENT)) {
 		aem_file_sync_dir(nextp);
 		aem_lc_exp_remove(nextp);
 	}
-	explicit_bzero(&nb, sizeof(nb));
 	return rc;
 }
 
@@ -257,6 +302,30 @@ static int promote(struct aem_lc *lc, const char *root, struct aem_lc_boot *b)
 	return 0;
 }
 
+/* aem/ and aem/<tpm-id>/ on the media are directories, not links: every
+ * file the boot reads and writes lies below them. */
+static int media_dirs_ok(struct aem_lc *lc, const char *root)
+{
+	char p[PATHLEN];
+	struct stat st;
+
+	for (int depth = 0; depth < 2; depth++) {
+		int n = depth ? snprintf(p, sizeof(p), "%s/aem/%s", root, lc->id_hex)
+			      : snprintf(p, sizeof(p), "%s/aem", root);
+
+		if (n < 0 || (size_t)n >= sizeof(p))
+			return AEM_E_INVAL;
+		if (lstat(p, &st) && errno == ENOENT)
+			return 0; /* nothing there: "no sealed secret" says it */
+		if (lstat(p, &st) || !S_ISDIR(st.st_mode)) {
+			snprintf(lc->why, sizeof(lc->why), "%s on the media is not a directory "
+				 "(a link or file planted there?): refused", depth ? "aem/<tpm-id>" : "aem");
+			return AEM_E_FORMAT;
+		}
+	}
+	return 0;
+}
+
 int aem_lc_boot_unseal(struct aem_lc *lc, const char *root, struct aem_lc_boot *b)
 {
 	/* Newest intent first: a pending bundle (aem reseal / aem update) that
@@ -270,6 +339,8 @@ int aem_lc_boot_unseal(struct aem_lc *lc, const char *root, struct aem_lc_boot *
 	int rc = AEM_E_IO, seen = 0;
 
 	memset(b, 0, sizeof(*b));
+	if ((rc = media_dirs_ok(lc, root)) != 0)
+		return rc;
 	for (size_t i = 0; i < 3; i++) {
 		rc = try_candidate(lc, root, order[i], b, &s, &slot, notes, sizeof(notes));
 		if (rc == 0) {
@@ -290,6 +361,8 @@ int aem_lc_boot_unseal(struct aem_lc *lc, const char *root, struct aem_lc_boot *
 			 which_name[AEM_SEALED_NEW], strerror(errno));
 	else
 		b->rotated = rotate(lc, root, b, &s, &slot) == 0;
+	if (!b->rotated && !b->rot_why[0])
+		snprintf(b->rot_why, sizeof(b->rot_why), "the rotation failed");
 	aem_sealed_free(&s);
 	return 0;
 }

@@ -74,9 +74,13 @@ int aem_lc_exp_copy(const char *from, const char *to)
 
 	if (aem_lc_exp_path(from, a, sizeof(a)) || aem_lc_exp_path(to, b, sizeof(b)))
 		return AEM_E_INVAL;
-	if (access(a, F_OK) && errno == ENOENT)
+	/* A sidecar is on the media: no link followed, no FIFO waited on. One
+	 * that is not a regular file is treated as absent; it cannot stop a
+	 * rotation, nor make it copy a file from elsewhere onto the media. */
+	rc = aem_file_read_untrusted(a, DOC_MAX, &buf, &len);
+	if (rc == AEM_E_IO && (errno == ENOENT || errno == ELOOP || errno == EISDIR ||
+			       errno == ENODEV))
 		return aem_lc_exp_remove(to);
-	rc = aem_file_read(a, DOC_MAX, &buf, &len);
 	if (!rc)
 		rc = aem_file_write_atomic(b, buf, len, 0600);
 	aem_buf_free(buf, len);

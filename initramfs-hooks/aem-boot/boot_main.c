@@ -10,21 +10,27 @@
  *      pending, write-ahead or current bundle, check its freshness token
  *      against the NV slot, rotate the token;
  *   d. cap: extend PCR 13 with H("aem-done") so nothing later in this boot
- *      can unseal again;
+ *      can unseal again; from before the first PCR 13 extend to the cap
+ *      signals are blocked and a watchdog caps when the program dies or
+ *      stalls (boot_guard.h);
  *   e. show the bundle's text item(s) and, with a `totp` item, the TOTP code
  *      redrawn every period (software HMAC: the key is in memory, the TPM
- *      capped) -- or the same frame without either -- wait for Enter, clear
- *      the screen;
+ *      capped) -- or the same frame without either -- and under them "this
+ *      stick was not rotated: <why>" when the freshness rotation did not
+ *      complete; wait for Enter, clear the screen;
  *   f. with a `luks-key` item: ask for the AEM password (Enter skips), open
  *      the box and activate each rd.luks.uuid= device as luks-<UUID>, which
  *      systemd-cryptsetup then finds open (docs/multifactor.md).
- * Why something failed goes to the kernel log only: the screen differs
- * between success and failure by the secret alone.
+ * Why something failed goes to the kernel log only (every byte outside
+ * printable ASCII shown as '?': labels and serials come from the stick): the
+ * screen differs between success and failure by the secret alone. What the
+ * boot did with the stick is kept in /run/aem/last-boot for `aem status`.
  *
  *   aem-boot [--cmdline FILE] [--root DIR] [--kmsg FILE] [--mount DIR]
  *   (test overrides; --root: the block devices, their sysfs and the udev
  *   links are looked up in DIR/sys and DIR/dev, through the runtime root) */
 #include "boot_args.h"
+#include "boot_guard.h"
 #include "boot_mfa.h"
 #include "boot_secret.h"
 #include "console.h"
@@ -42,15 +48,26 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef ST_NOSYMFOLLOW
+#define ST_NOSYMFOLLOW 0x2000 /* statfs(2) f_flags, Linux 5.10 */
+#endif
+#define LAST_BOOT "/run/aem/last-boot"
+/* The window's budget beyond the waits for the TPM and the LUKS devices:
+ * unseal, seal, unseal back, NV write on the slowest TPM 1.2. */
+#define WINDOW_WORK_S 120u
 
 #define TITLE "Anti Evil Maid"
 #define CAP_TEXT "aem-done"
@@ -67,6 +84,8 @@ static struct {
 
 /* What the unsealed bundle gave; locked in memory, wiped before exit. */
 static struct aem_boot_secret sec;
+/* The window from the TPM's opening to the cap (boot_guard.h). */
+static struct aem_boot_guard guard = { .child = -1, .fd = -1 };
 
 /* Diagnosis: kernel log (KERN_NOTICE, below the console level of a quiet
  * boot), else stderr, which the unit sends to the journal. */
@@ -81,6 +100,11 @@ static void diag(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line + n, sizeof(line) - 1 - (size_t)n, fmt, ap);
 	va_end(ap);
+	/* Labels, serials, file names come from the stick: no control
+	 * character (a newline would forge a log line) reaches the log. */
+	for (char *c = line + n; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
 	strcat(line, "\n");
 	if (fd < 0 || write(fd, line, strlen(line)) < 0)
 		fputs(line + 3, stderr);
@@ -203,11 +227,18 @@ static int check_usb(const struct aem_boot_args *a, const char *dev)
  * stick still unseals (read-only, no rotation: the kernel log says so). */
 static int mount_media(const char *dev)
 {
-	unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	/* nosymfollow (Linux 5.10+; older kernels ignore the flag): no link on
+	 * the stick is followed, whatever opens it. */
+	unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOSYMFOLLOW;
+	struct statvfs vfs;
 
 	mkdir(g.mnt, 0700);
-	if (mount(dev, g.mnt, "ext4", fl, NULL) == 0)
+	if (mount(dev, g.mnt, "ext4", fl, NULL) == 0) {
+		if (statvfs(g.mnt, &vfs) || !(vfs.f_flag & ST_NOSYMFOLLOW))
+			diag("this kernel has no nosymfollow: links on the media are refused by "
+			     "aem-boot alone");
 		return 0;
+	}
 	diag("cannot mount %s read-write (%s): read-only, no freshness rotation", dev,
 	     strerror(errno));
 	if (mount(dev, g.mnt, "ext4", fl | MS_RDONLY, "noload") == 0)
@@ -255,6 +286,8 @@ static int measure_luks(struct aem_tpm *t, enum aem_bank bank, const struct aem_
 			err = aem_tpm_pcr_extend(t, bank, 13, d);
 		if (err)
 			diag("LUKS header of %s not measured: %s", a->luks[i], aem_strerror(err));
+		else
+			diag("PCR 13: LUKS header of %s measured", a->luks[i]);
 	}
 	if (!err)
 		diag("PCR 13: %d LUKS header(s) measured", a->nluks);
@@ -262,15 +295,38 @@ static int measure_luks(struct aem_tpm *t, enum aem_bank bank, const struct aem_
 }
 
 /* d: after this, PCR 13 differs from any value a secret can be sealed to. */
-static void cap(struct aem_tpm *t, enum aem_bank bank)
+static void cap(struct aem_tpm *t)
 {
-	uint8_t d[AEM_MAX_DIGEST];
-	int err = aem_hash(bank, CAP_TEXT, strlen(CAP_TEXT), d);
+	int err = aem_boot_cap(t, CAP_TEXT);
 
-	if (!err)
-		err = aem_tpm_pcr_extend(t, bank, 13, d);
 	if (err)
 		diag("cap of PCR 13 failed: %s", aem_strerror(err));
+}
+
+/* What this boot did with the stick, for `aem status` after the switch to
+ * the root file system (systemd keeps /run): one line. */
+static bool last_boot_said;
+static void last_boot(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void last_boot(const char *fmt, ...)
+{
+	char path[PATH_MAX], line[AEM_LC_WHY + 64];
+	va_list ap;
+	int n;
+
+	last_boot_said = true;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	n = n < 0 ? 0 : (size_t)n >= sizeof(line) - 1 ? (int)sizeof(line) - 2 : n;
+	line[n++] = '\n';
+	snprintf(path, sizeof(path), "%s/run", aem_rt_root());
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s%s", aem_rt_root(), LAST_BOOT);
+	*strrchr(path, '/') = '\0';
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s%s", aem_rt_root(), LAST_BOOT);
+	if (aem_file_write_atomic(path, (const uint8_t *)line, (size_t)n, 0600))
+		diag("cannot write %s: %s", LAST_BOOT, strerror(errno));
 }
 
 /* c: the lifecycle's boot half on the mounted media; sec filled on success. */
@@ -286,14 +342,24 @@ static int unseal(struct aem_tpm *t)
 		err = aem_lc_boot_unseal(&lc, g.mnt, &b);
 	if (err) {
 		diag("no secret: %s", lc.why[0] ? lc.why : aem_strerror(err));
+		last_boot("no secret: %s", lc.why[0] ? lc.why : aem_strerror(err));
 		explicit_bzero(&lc, sizeof(lc));
 		return err;
 	}
 	diag("unsealed the %s bundle of aem/%s; freshness %s%s", used[b.used], lc.id_hex,
 	     b.rotated ? "rotated" : "NOT rotated: ", b.rotated ? "" : b.rot_why);
+	if (b.rotated)
+		last_boot("freshness rotated (aem/%s, the %s bundle)", lc.id_hex, used[b.used]);
+	else
+		last_boot("this stick was not rotated: %s", b.rot_why);
 	err = aem_boot_secret_take(&b.bundle, &sec, &why);
 	if (err)
 		diag("no secret: %s", why);
+	/* Shown under the secret: a copy of the stick that stays fresh (a
+	 * write-protected one, or an entry planted where the rotation writes)
+	 * is visible to whoever reads the secret. */
+	else if (!b.rotated)
+		aem_boot_secret_note(&sec, "this stick was not rotated: ", b.rot_why);
 	aem_lc_boot_free(&b);
 	explicit_bzero(&lc, sizeof(lc));
 	return err;
@@ -327,6 +393,12 @@ static void expect_srk_name(void)
 static int open_tpm(const struct aem_boot_args *a, struct aem_tpm **t)
 {
 	int err;
+
+	/* The window opens here, before the TPM is (the watchdog opens its
+	 * own). Its budget: the waits for the TPM and each LUKS device, and
+	 * the TPM work. */
+	aem_boot_guard_start(&guard, (unsigned)(a->nluks + 1) * a->timeout_s + WINDOW_WORK_S,
+			     CAP_TEXT, diag);
 
 	for (unsigned ms = 0;; ms += 250) {
 		err = aem_tpm_open(NULL, t);
@@ -374,7 +446,7 @@ static int tpm_stages(struct aem_tpm *t, const struct aem_boot_args *a, int medi
 
 	if (!err && !media_err)
 		err = unseal(t);
-	cap(t, bank);
+	cap(t);
 	return err ? err : media_err;
 }
 
@@ -405,12 +477,15 @@ static void unlock_disks(const struct aem_boot_args *a)
 
 int main(int argc, char **argv)
 {
+	static const struct rlimit no_core = { 0, 0 };
 	struct aem_boot_args a;
 	struct aem_tpm *t = NULL;
-	int args_err, media_err, err;
+	int args_err, media_err, err, lock_err;
 
+	/* No core dump, no ptrace by others: the process holds the secret. */
 	prctl(PR_SET_DUMPABLE, 0);
-	mlock(&sec, sizeof(sec));
+	setrlimit(RLIMIT_CORE, &no_core);
+	lock_err = mlock(&sec, sizeof(sec)) ? errno : 0;
 	if (parse_opts(argc, argv)) {
 		fprintf(stderr, "usage: aem-boot [--cmdline FILE] [--root DIR] [--kmsg FILE] "
 			"[--mount DIR]\n");
@@ -420,6 +495,9 @@ int main(int argc, char **argv)
 	if (!args_err && !a.media_uuid[0])
 		return 0;   /* not an AEM boot: nothing to show, nothing to wait for */
 	diag("start");
+	if (lock_err)
+		diag("the secret's memory is not locked (%s): shown anyway, the initramfs has "
+		     "no swap", strerror(lock_err));
 	if (args_err) {
 		/* Started because aem.uuid= is there: no unseal, but still the cap. */
 		memset(&a, 0, sizeof(a));
@@ -433,8 +511,13 @@ int main(int argc, char **argv)
 	else
 		err = tpm_stages(t, &a, media_err);
 	aem_tpm_close(t);
+	/* Still in the window: a SIGTERM that came in it ends the program at
+	 * aem_boot_guard_end, with the stick already unmounted. */
 	if (!media_err)
 		unmount_media();
+	aem_boot_guard_end(&guard);
+	if (!last_boot_said)
+		last_boot("no secret: %s (the kernel log says more)", aem_strerror(err ? err : media_err));
 	diag("display");
 	if (aem_boot_secret_show(0, 1, TITLE, err ? NULL : &sec))
 		diag("the display failed");

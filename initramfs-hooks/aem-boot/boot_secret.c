@@ -73,14 +73,34 @@ int aem_boot_secret_take(const struct aem_bundle *b, struct aem_boot_secret *s, 
 	return 0;
 }
 
+void aem_boot_secret_note(struct aem_boot_secret *s, const char *prefix, const char *why)
+{
+	size_t off = 0;
+
+	s->note[0] = '\0';
+	append(s->note, sizeof(s->note), &off, prefix, strlen(prefix));
+	append(s->note, sizeof(s->note), &off, why, strlen(why));
+	/* one line: the why's own newlines too */
+	for (char *c = s->note; *c; c++)
+		if (*c == '\n' || *c == '\t')
+			*c = ' ';
+}
+
 int aem_boot_secret_show(int in_fd, int out_fd, const char *title, struct aem_boot_secret *s)
 {
 	struct aem_disp_hmac h = { aem_disp_hmac_soft, NULL };
 	struct aem_disp_totp_view v = { .hmac = &h, .out_fd = out_fd };
 
-	if (!s || !s->has_totp)
-		return aem_disp_console_show(in_fd, out_fd, title, s ? s->text : NULL);
-	snprintf(s->frame, sizeof(s->frame), "%s%s%s", title, s->text[0] ? "\n\n" : "", s->text);
+	if (s && !s->has_totp && !s->note[0])
+		return aem_disp_console_show(in_fd, out_fd, title, s->text);
+	if (!s || !s->has_totp) {
+		if (s)
+			snprintf(s->frame, sizeof(s->frame), "%s%s%s", s->text,
+				 s->text[0] ? "\n\n" : "", s->note);
+		return aem_disp_console_show(in_fd, out_fd, title, s ? s->frame : NULL);
+	}
+	snprintf(s->frame, sizeof(s->frame), "%s%s%s%s%s", title, s->text[0] ? "\n\n" : "",
+		 s->text, s->note[0] ? "\n\n" : "", s->note);
 	h.ctx = &s->key;
 	v.alg = s->alg;
 	v.digits = s->digits;
@@ -94,6 +114,7 @@ void aem_boot_secret_wipe(struct aem_boot_secret *s)
 	/* the key last: its munlock may unlock the pages the rest shares */
 	explicit_bzero(s->text, sizeof(s->text));
 	explicit_bzero(s->frame, sizeof(s->frame));
+	explicit_bzero(s->note, sizeof(s->note));
 	explicit_bzero(s->box, sizeof(s->box));
 	explicit_bzero(s->luks_key, sizeof(s->luks_key));
 	aem_disp_softkey_wipe(&s->key);

@@ -17,10 +17,12 @@
 
 #define AEM_BOOT_TEXT_MAX 4096
 #define AEM_BOOT_BOX_LEN (AEM_PWBOX_OVERHEAD + AEM_MFA_KEY_LEN)
+#define AEM_BOOT_NOTE_MAX 320
 
 struct aem_boot_secret {
 	char text[AEM_BOOT_TEXT_MAX + 1];   /* the text items, control characters as '?' */
-	char frame[AEM_BOOT_TEXT_MAX + 128];/* title and text above the code */
+	char note[AEM_BOOT_NOTE_MAX];       /* a line under the secret ("" = none) */
+	char frame[AEM_BOOT_TEXT_MAX + AEM_BOOT_NOTE_MAX + 128]; /* what the screen shows */
 	bool has_totp;
 	enum aem_disp_otp_alg alg;
 	unsigned digits, period;
@@ -34,9 +36,13 @@ struct aem_boot_secret {
  * text item as it is, several as "name: value" lines. AEM_E_FORMAT with
  * *why set when the totp or luks-key item is malformed: show nothing then. */
 int aem_boot_secret_take(const struct aem_bundle *b, struct aem_boot_secret *s, const char **why);
+/* Set the line shown under the secret (and the code): prefix then why,
+ * cut to AEM_BOOT_NOTE_MAX, control characters as '?'. */
+void aem_boot_secret_note(struct aem_boot_secret *s, const char *prefix, const char *why);
 /* Show s with title and wait for Enter on in_fd: the text frame, or the
- * code frame when there is a totp item. s NULL: the same text frame with
- * nothing in it (what a failed boot shows). */
+ * code frame when there is a totp item; the note, when set, after a blank
+ * line under the text. s NULL: the same text frame with nothing in it (what
+ * a failed boot shows). */
 int aem_boot_secret_show(int in_fd, int out_fd, const char *title, struct aem_boot_secret *s);
 void aem_boot_secret_wipe(struct aem_boot_secret *s);
 
