@@ -73,6 +73,15 @@ check_variant() { # variant family [notamper]: the whole round for one variant o
 	if [ "$fam" = 2.0 ]; then got=$(pcr_tpm2 $b $known); else got=$(pcr_tpm12 $known); fi
 	assert_ne "$v TPM $fam: tampered launch differs from the prediction in PCR $known" \
 		"$(json_pcr pred.json $known)" "$got"
+	# ... and the diagnosis names the component.
+	rc=0; "$AEM" verify --event-log "$v-$fam-tampered.log" --expect pred.json > verify.txt || rc=$?
+	assert_eq "$v: verify of the tampered launch: mismatch" 5 "$rc"
+	case "$v" in
+	*-mb2) want="differs: PCR 17: MB module 1 (vmlinuz-2) differs from the sealed boot" ;;
+	*-efi) want="differs: PCR 18: the module string 1 (vmlinuz-$TB_KVER) differs from the sealed boot" ;;
+	esac
+	grep -qxF "$want" verify.txt || { cat verify.txt; fail "$v: the diagnosis does not say: $want"; }
+	echo "ok: $v: $want"
 }
 
 sim_start 2.0
