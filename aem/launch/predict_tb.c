@@ -262,6 +262,8 @@ static int xen_events(struct tb_ctx *c)
 int aem_predict_trenchboot(const struct aem_tb_predict_in *in, struct aem_predict_out *out)
 {
 	struct tb_ctx c = { .in = in, .out = out };
+	enum aem_tb_variant logged;
+	enum aem_tb_release logged_rel;
 	struct aem_tb_mle mle;
 	uint8_t *img = NULL;
 	const uint8_t *dlme = NULL;
@@ -280,8 +282,9 @@ int aem_predict_trenchboot(const struct aem_tb_predict_in *in, struct aem_predic
 	out->pcrs.mask = 1u << 17 | 1u << 18 | 1u << 19;
 	out->tboot_extends = true;
 	c.first = aem_evlog_find(in->log, AEM_EV_SLAUNCH);
-	if (c.first >= in->log->n)
-		return AEM_E_FORMAT;
+	if (c.first >= in->log->n || aem_tb_log_variant(in->log, &logged, &logged_rel) != 0 ||
+	    logged != in->variant)
+		return AEM_E_FORMAT;  /* its per-machine records are another variant's */
 	if (aem_tb_variant_is_efi(in->variant))
 		rc = aem_tb_mle_parse(in->xen, in->xen_len, &mle);
 	else

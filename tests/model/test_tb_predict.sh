@@ -87,6 +87,18 @@ check_variant() { # variant family [notamper]: the whole round for one variant o
 sim_start 2.0
 for v in intel-mb2 amd-mb2 intel-efi amd-efi; do check_variant "$v" 2.0; done
 
+# Release v0.5.0 measures Xen's EFI command line with the image name in front (the first
+# load option): predicted with --tb-release v0.5.0; the default (staging) rule differs.
+tb_launch amd-efi 1 rel-old.log --release v0.5.0 --efi-load-options "vmlinuz-$TB_KVER"
+for rel in v0.5.0 staging; do
+	predict amd-efi rel-old.log sha256 --tb-release $rel --efi-load-options "vmlinuz-$TB_KVER" \
+		--format json --output "rel-$rel.json"
+	assert_eq "release $rel: exit status 10" 10 "$prc"
+done
+tb_launch amd-efi 2 rel-new.log --release v0.5.0 --efi-load-options "vmlinuz-$TB_KVER"
+assert_eq "release v0.5.0: predicted PCR 18 = the launch" "$(json_pcr rel-v0.5.0.json 18)" "$(pcr_tpm2 sha256 18)"
+assert_ne "release v0.5.0: the staging rule would be wrong" "$(json_pcr rel-staging.json 18)" "$(pcr_tpm2 sha256 18)"
+
 # A Xen without a TrenchBoot MLE header (Debian's) is refused, with a sentence.
 rc=0; "$AEM" predict --event-log amd-mb2-2.0-old.log --xen "$AEM_FIXTURES/xen.gz" 2> err.txt || rc=$?
 assert_eq "Debian's xen.gz (no MLE header): input error" 3 "$rc"

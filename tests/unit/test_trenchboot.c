@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "trenchboot.h"
+#include "predict.h"
 #include "err.h"
 
 static const uint8_t uuid[16] = {
@@ -231,13 +232,105 @@ static void test_names(void **state)
 	assert_non_null(aem_tb_release_refusal(AEM_TB_REL_OLD));
 }
 
+/* A log of TrenchBoot events (labels, PCRs), sha1 digests of the label. */
+static void add(struct aem_evlog *log, uint32_t pcr, uint32_t type, const char *label)
+{
+	struct aem_digest d = { .bank = AEM_BANK_SHA1 };
+
+	assert_int_equal(aem_hash(AEM_BANK_SHA1, label, strlen(label), d.d), 0);
+	assert_int_equal(aem_evlog_append(log, pcr, type, &d, 1, (const uint8_t *)label,
+					  (uint32_t)strlen(label)), 0);
+}
+
+static void amd_log(struct aem_evlog *log, bool efi, bool info)
+{
+	memset(log, 0, sizeof(*log));
+	log->family = AEM_EVLOG_TPM2_TCG;
+	add(log, 17, 0x502, "SKINIT");
+	add(log, 17, 0x502, "DLME entry offset");
+	add(log, 17, 0x502, "DLME");
+	if (!efi)
+		add(log, 18, 0x502, "");       /* MBI */
+	if (info)
+		add(log, 18, 0x502, "");       /* SLRT AMD info */
+	if (efi) {
+		add(log, 18, 0x502, "Xen's command line");
+		add(log, 18, 0x502, "MB module string");
+		add(log, 17, 0x502, "MB module");
+	} else {
+		add(log, 17, 0x502, "Measured MB2 module");
+	}
+}
+
+static void test_log_variant(void **state)
+{
+	struct aem_evlog log;
+	enum aem_tb_variant v;
+	enum aem_tb_release r;
+	enum aem_role roles[16];
+	int index[16];
+	struct aem_predict_out *out = calloc(1, sizeof(*out));
+	uint8_t elf[0x400];
+	struct aem_tb_predict_in in = { .variant = AEM_TB_AMD_MB2, .release = AEM_TB_REL_OLD,
+					.bank = AEM_BANK_SHA1, .log = &log, .xen = elf,
+					.xen_len = small_elf(elf, 0x440) };
+
+	(void)state;
+	assert_non_null(out);
+	amd_log(&log, false, true);
+	assert_int_equal(aem_tb_log_variant(&log, &v, &r), 0);
+	assert_int_equal(v, AEM_TB_AMD_MB2);
+	assert_int_equal(r, AEM_TB_REL_DEFAULT);
+	assert_int_equal(aem_tb_log_roles(&log, roles, index), 0);
+	assert_int_equal(roles[0], AEM_ROLE_DCE);
+	assert_int_equal(roles[3], AEM_ROLE_MBI);
+	assert_int_equal(roles[4], AEM_ROLE_SLRT_INFO);
+	assert_int_equal(roles[5], AEM_ROLE_MB_MODULE);
+	assert_int_equal(index[5], 1);
+	/* the release refused: a sentence, no prediction */
+	assert_int_equal(aem_predict_trenchboot(&in, out), AEM_E_UNSUPPORTED);
+	/* the variant of the log must be the one predicted */
+	in.release = AEM_TB_REL_STAGING;
+	in.variant = AEM_TB_INTEL_MB2;
+	assert_int_equal(aem_predict_trenchboot(&in, out), AEM_E_FORMAT);
+	in.variant = AEM_TB_AMD_EFI;
+	assert_int_equal(aem_predict_trenchboot(&in, out), AEM_E_FORMAT);
+	in.variant = AEM_TB_AMD_MB2;
+	assert_int_equal(aem_predict_trenchboot(&in, out), 0);
+	assert_int_equal(out->unknown_mask, 1u << 18);
+	assert_non_null(strstr(out->unknown_why[18], "multiboot2 information"));
+	assert_false(aem_pcr_mask_has(out->pcrs.mask, 18));
+	assert_true(aem_pcr_mask_has(out->pcrs.mask, 17));
+	aem_evlog_free(&log);
+
+	amd_log(&log, false, false);    /* v0.4 on AMD: no SLRT info record */
+	assert_int_equal(aem_tb_log_variant(&log, &v, &r), 0);
+	assert_int_equal(r, AEM_TB_REL_OLD);
+	aem_evlog_free(&log);
+
+	amd_log(&log, true, true);
+	assert_int_equal(aem_tb_log_variant(&log, &v, &r), 0);
+	assert_int_equal(v, AEM_TB_AMD_EFI);
+	assert_int_equal(aem_tb_log_roles(&log, roles, index), 0);
+	assert_int_equal(roles[3], AEM_ROLE_SLRT_INFO);
+	assert_int_equal(roles[5], AEM_ROLE_MODSTR);
+	assert_int_equal(roles[6], AEM_ROLE_MB_MODULE);
+	aem_evlog_free(&log);
+
+	memset(&log, 0, sizeof(log));   /* a tboot log is not TrenchBoot's */
+	add(&log, 17, 0x501, "");
+	assert_int_equal(aem_tb_log_variant(&log, &v, &r), AEM_E_FORMAT);
+	aem_evlog_free(&log);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_log_a1), cmocka_unit_test(test_xencfg),
 		cmocka_unit_test(test_efi_cmdline), cmocka_unit_test(test_mle_header),
 		cmocka_unit_test(test_elf_layout), cmocka_unit_test(test_skl),
-		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_names), cmocka_unit_test(test_log_variant),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
