@@ -412,6 +412,9 @@ int cmd_predict(int argc, char **argv)
 		rc = usage_err("bad --pcrs list");
 	if (rc == 0 && o.grub)
 		rc = from_grub(&o, &cfg, mapbuf, extbuf);
+	if (rc == 0 && o.slaunch_entry && o.launch && !strcmp(o.launch, "tboot"))
+		rc = usage_err("the grub.cfg entry is a TrenchBoot (slaunch) entry: tboot's model "
+			       "does not apply");
 	if (rc == 0)
 		rc = aem_cli_load_evlog_src("predict", o.logs, o.nlogs, o.live, NULL, &log);
 	if (rc == 0 && is_trenchboot(&o, &log))

@@ -141,8 +141,8 @@ static int intel_prefix(struct tb_ctx *c, const uint8_t *dlme, size_t dlme_len)
 				return rc;
 			continue;
 		}
-		mle = true;
-		if (!(e = add(c, le->pcr, AEM_ROLE_MLE)))
+		mle = true;   /* SINIT's hash of the MLE = Xen: the DLME's part, as on AMD */
+		if (!(e = add(c, le->pcr, AEM_ROLE_DLME)))
 			return AEM_E_INVAL;
 		e->type = AEM_EV_MLE_HASH;
 		e->file = in->xen_path;
@@ -338,7 +338,7 @@ int aem_tb_log_roles(const struct aem_evlog *log, enum aem_role *roles, int *ind
 
 		index[i] = -1;
 		if (e->type == AEM_EV_MLE_HASH)
-			r = AEM_ROLE_MLE;
+			r = AEM_ROLE_DLME;  /* SINIT's hash of Xen */
 		else if (e->type != AEM_EV_SLAUNCH)
 			r = AEM_ROLE_SINIT;
 		else if (labelled(e, aem_tb_label_skinit))

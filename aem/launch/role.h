@@ -19,7 +19,7 @@ enum aem_role {
 	/* TrenchBoot (trenchboot.h) */
 	AEM_ROLE_DCE,      /* AMD: SKINIT's measurement of SKL */
 	AEM_ROLE_DLME_ENTRY, /* SKL: the DLME entry offset (Xen's MLE header) */
-	AEM_ROLE_DLME,     /* SKL: Xen's image (Intel: SINIT's MLE hash of Xen is AEM_ROLE_MLE) */
+	AEM_ROLE_DLME,     /* Xen's image: SKL's DLME event, or SINIT's MLE_HASH (0x404) of Xen */
 	AEM_ROLE_MBI,      /* Xen: the multiboot2 information GRUB built */
 	AEM_ROLE_SLRT_INFO, /* Xen: the SLRT platform info record (Intel or AMD) */
 	AEM_ROLE_OSMLE,    /* Xen: Intel's OS-MLE data in the TXT heap */

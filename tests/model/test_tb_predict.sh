@@ -87,6 +87,17 @@ check_variant() { # variant family [notamper]: the whole round for one variant o
 sim_start 2.0
 for v in intel-mb2 amd-mb2 intel-efi amd-efi; do check_variant "$v" 2.0; done
 
+# Intel: another Xen than predicted: SINIT's MLE hash of Xen (the DLME's part) is named.
+tb_launch intel-mb2 1 x-old.log
+predict intel-mb2 x-old.log sha256 --format json --output x.json
+cp "$D/xen-2.gz" "$D/xen-2.good"; cp "$D/xen-1.gz" "$D/xen-2.gz"
+tb_launch intel-mb2 2 x-tampered.log
+mv "$D/xen-2.good" "$D/xen-2.gz"
+rc=0; "$AEM" verify --event-log x-tampered.log --expect x.json > verify.txt || rc=$?
+assert_eq "intel-mb2, another Xen: verify says mismatch" 5 "$rc"
+grep -qxF "differs: PCR 17: the DLME (Xen xen-2.gz) differs from the sealed boot" verify.txt ||
+	{ cat verify.txt; fail "intel-mb2: the diagnosis does not name Xen"; }
+
 # Release v0.5.0 measures Xen's EFI command line with the image name in front (the first
 # load option): predicted with --tb-release v0.5.0; the default (staging) rule differs.
 tb_launch amd-efi 1 rel-old.log --release v0.5.0 --efi-load-options "vmlinuz-$TB_KVER"

@@ -1,6 +1,8 @@
 /* Unit tests of TrenchBoot's measurement rules (aem/launch/trenchboot*.c). Expected
- * digests come from a real log (drtm-tests' A1: AMD, UEFI, v0.5.3-rc1; prefixes as
- * docs/measurement.md quotes them) or from bytes written out here by hand. */
+ * digests come from a real log, or from bytes written out here by hand. The real log:
+ * the `xen_efi_launch` fixture of iwanicki92/drtm-tests (commit e956f6878e48; AMD,
+ * UEFI, TrenchBoot v0.5.3-rc1 on QEMU amd-drtm + swtpm), whose digests are quoted by
+ * their first 8 hex digits, sha1 and sha256. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -315,6 +317,24 @@ static void test_log_variant(void **state)
 	assert_int_equal(roles[3], AEM_ROLE_SLRT_INFO);
 	assert_int_equal(roles[5], AEM_ROLE_MODSTR);
 	assert_int_equal(roles[6], AEM_ROLE_MB_MODULE);
+	aem_evlog_free(&log);
+
+	memset(&log, 0, sizeof(log));   /* Intel, BIOS */
+	add(&log, 17, 0x402, "hash start");
+	add(&log, 17, 0x404, "");
+	add(&log, 18, 0x410, "key");
+	add(&log, 18, 0x502, "");
+	add(&log, 18, 0x502, "");
+	add(&log, 18, 0x502, "Measured TXT OS-MLE data");
+	add(&log, 17, 0x502, "Measured MB2 module");
+	assert_int_equal(aem_tb_log_variant(&log, &v, &r), 0);
+	assert_int_equal(v, AEM_TB_INTEL_MB2);
+	assert_int_equal(aem_tb_log_roles(&log, roles, index), 0);
+	assert_int_equal(roles[0], AEM_ROLE_SINIT);
+	assert_int_equal(roles[1], AEM_ROLE_DLME);   /* SINIT's MLE hash of Xen */
+	assert_int_equal(roles[3], AEM_ROLE_MBI);
+	assert_int_equal(roles[4], AEM_ROLE_SLRT_INFO);
+	assert_int_equal(roles[5], AEM_ROLE_OSMLE);
 	aem_evlog_free(&log);
 
 	memset(&log, 0, sizeof(log));   /* a tboot log is not TrenchBoot's */
