@@ -1,6 +1,7 @@
 /* aem predict: the DRTM PCR values the next boot will have, from the current TXT event
  * log plus the (new) files and command lines of a tboot menu entry. */
 #include "cli.h"
+#include "cmd_predict.h"
 #include "diagnose.h"
 #include "predict.h"
 #include "grubcfg.h"
@@ -17,20 +18,6 @@
 
 #define CFG_MAX (4u << 20)
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_TPM2 };
-
-struct popts {
-	char *logs[16];
-	int nlogs;
-	const char *grub, *entry, *boot_dir, *tboot, *tboot_cmdline, *out;
-	const char *tpm, *map, *extpol, *bank, *pcrs;
-	struct aem_predict_module mod[AEM_PREDICT_MAX_MODULES];
-	char *paths[AEM_PREDICT_MAX_MODULES];  /* owned: resolved grub paths */
-	size_t nmod;
-	enum fmt fmt;
-	int live;
-};
-
 static const char predict_usage[] =
 	"usage: aem predict (--event-log FILE | --live [--root DIR])\n"
 	"         [--grub-cfg FILE [--entry TITLE|INDEX] [--boot-dir DIR]\n"
@@ -38,11 +25,17 @@ static const char predict_usage[] =
 	"         [--tboot FILE [--tboot-cmdline STRING]] [--tpm 1.2|2.0] [--pcr-map legacy|da]\n"
 	"         [--extpol sha256|sha1|agile|embedded] [--bank B] [--pcrs 17,18,19]\n"
 	"         [--format text|json|tpm2-tools] [--output FILE]\n"
+	"         [--launch tboot|trenchboot] [--variant intel-mb2|amd-mb2|intel-efi|amd-efi]\n"
+	"         [--xen FILE] [--xen-cfg FILE [--section NAME]] [--efi-load-options S]\n"
+	"         [--dce FILE] [--tb-release staging|v0.5.0]\n"
 	"  Replays SINIT's events from the log (before tboot's first event), recomputes the\n"
 	"  MLE hash when --tboot is given, then adds tboot's events for the modules.\n"
 	"  --format tpm2-tools writes the digests of --pcrs concatenated (tpm2_pcrread -o).\n"
 	"  Grub paths resolve under --boot-dir (default: as written if the file exists,\n"
-	"  else under /boot). --live reads this boot's log from the TXT heap (root).\n";
+	"  else under /boot). --live reads this boot's log from the TXT heap (root).\n"
+	"  TrenchBoot (a grub.cfg slaunch entry, a log of TrenchBoot's events, or\n"
+	"  --launch trenchboot): PCRs that depend on boot-time memory are named on\n"
+	"  stderr, one line each, and the exit status is 10.\n";
 
 static int usage_err(const char *msg)
 {
@@ -72,7 +65,11 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 		{ "bank", required_argument, NULL, 'b' }, { "pcrs", required_argument, NULL, 'p' },
 		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
 		{ "live", no_argument, NULL, 'L' }, { "root", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "help", no_argument, NULL, 'h' }, { "launch", required_argument, NULL, 'K' },
+		{ "variant", required_argument, NULL, 'V' }, { "tb-release", required_argument, NULL, 'R' },
+		{ "xen", required_argument, NULL, 'X' }, { "xen-cfg", required_argument, NULL, 'C' },
+		{ "section", required_argument, NULL, 'S' }, { "dce", required_argument, NULL, 'D' },
+		{ "efi-load-options", required_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;
@@ -117,6 +114,18 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 			if (aem_rt_set_root(optarg) < 0)
 				return usage_err("--root path too long");
 			break;
+		case 'K':
+			if (strcmp(optarg, "tboot") && strcmp(optarg, "trenchboot"))
+				return usage_err("--launch is tboot or trenchboot");
+			o->launch = optarg;
+			break;
+		case 'V': o->variant = optarg; break;
+		case 'R': o->release = optarg; break;
+		case 'X': o->xen = optarg; break;
+		case 'C': o->xen_cfg = optarg; break;
+		case 'S': o->section = optarg; break;
+		case 'D': o->dce = optarg; break;
+		case 'O': o->load_options = optarg; break;
 		case 'h': fputs(predict_usage, stdout); return -1;
 		default: return usage_err(NULL);
 		}
@@ -150,17 +159,6 @@ static const char *tboot_opt(const char *cmdline, const char *key, char *buf, si
 	return NULL;
 }
 
-static char *resolve(const char *boot_dir, const char *path)
-{
-	char *out = NULL;
-
-	if (!boot_dir && access(path, F_OK) == 0)
-		return strdup(path);
-	if (asprintf(&out, "%s%s", boot_dir ? boot_dir : "/boot", path) < 0)
-		return NULL;
-	return out;
-}
-
 static int from_grub(struct popts *o, struct aem_grub_cfg *cfg, char *mapbuf, char *extbuf)
 {
 	const struct aem_grub_entry *e;
@@ -180,6 +178,8 @@ static int from_grub(struct popts *o, struct aem_grub_cfg *cfg, char *mapbuf, ch
 		return AEM_EXIT_INPUT;
 	}
 	e = aem_grubcfg_find(cfg, o->entry);
+	if (e && e->slaunch && !e->error)
+		return aem_predict_tb_from_grub(o, e);
 	if (!e || !e->kernel) {
 		fprintf(stderr, "aem predict: %s: no tboot entry %s%s\n", o->grub,
 			o->entry ? "named " : "", o->entry ? o->entry : "");
@@ -194,7 +194,7 @@ static int from_grub(struct popts *o, struct aem_grub_cfg *cfg, char *mapbuf, ch
 			continue; /* tboot drops SINIT: never measured */
 		if (o->nmod >= AEM_PREDICT_MAX_MODULES)
 			return usage_err("too many modules");
-		o->paths[o->nmod] = resolve(o->boot_dir, e->mod[i].path);
+		o->paths[o->nmod] = aem_predict_resolve(o->boot_dir, e->mod[i].path);
 		if (!o->paths[o->nmod])
 			return AEM_EXIT_FAIL;
 		o->mod[o->nmod] = (struct aem_predict_module){ o->paths[o->nmod], e->mod[i].cmdline,
@@ -378,6 +378,17 @@ static int report_failure(const struct aem_predict_in *in, const struct aem_pred
 	return rc == AEM_E_INVAL ? AEM_EXIT_USAGE : AEM_EXIT_INPUT;
 }
 
+/* Which model: --launch, else a slaunch entry or a log with TrenchBoot's events. */
+static bool is_trenchboot(const struct popts *o, const struct aem_evlog *log)
+{
+	enum aem_tb_variant v;
+	enum aem_tb_release r;
+
+	if (o->launch)
+		return !strcmp(o->launch, "trenchboot");
+	return o->slaunch_entry || aem_tb_log_variant(log, &v, &r) == 0;
+}
+
 int cmd_predict(int argc, char **argv)
 {
 	struct popts o = { .pcrs = "17,18,19" };
@@ -399,17 +410,18 @@ int cmd_predict(int argc, char **argv)
 		rc = from_grub(&o, &cfg, mapbuf, extbuf);
 	if (rc == 0)
 		rc = aem_cli_load_evlog_src("predict", o.logs, o.nlogs, o.live, NULL, &log);
-	if (rc == 0)
-		rc = setup(&o, &log, &in);
-	if (rc == 0)
-		rc = read_tboot(&o, &in, &elf);
-	if (rc == 0) {
+	if (rc == 0 && is_trenchboot(&o, &log))
+		rc = aem_predict_tb_run(&o, &log, mask);
+	else if (rc == 0 && (rc = setup(&o, &log, &in)) == 0 &&
+		 (rc = read_tboot(&o, &in, &elf)) == 0) {
 		int prc = aem_predict(&in, r);
 
 		rc = prc ? report_failure(&in, r, prc) : write_out(&o, &in, r, mask);
 	}
 	for (size_t i = 0; i < AEM_PREDICT_MAX_MODULES; i++)
 		free(o.paths[i]);
+	for (size_t i = 0; i < sizeof(o.owned) / sizeof(o.owned[0]); i++)
+		free(o.owned[i]);
 	aem_grubcfg_free(&cfg);
 	aem_evlog_free(&log);
 	free(elf);

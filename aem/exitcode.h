@@ -13,6 +13,7 @@ enum aem_exit {
 	AEM_EXIT_UNMEASURED = 7,  /* no measured launch: sealing refused */
 	AEM_EXIT_IO = 8,          /* writing a result failed (nothing was replaced) */
 	AEM_EXIT_UNSUPPORTED = 9, /* this machine or TPM cannot do what was asked */
+	AEM_EXIT_PARTIAL = 10,    /* done, but some values cannot be computed (named on stderr) */
 };
 
 #endif

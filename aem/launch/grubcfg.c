@@ -346,6 +346,34 @@ static int do_multiboot(struct parser *ps, struct aem_grub_entry *e, const struc
 	return e->kernel && e->kernel_cmdline ? 0 : AEM_E_NOMEM;
 }
 
+/* TrenchBoot: slaunch [platform], slaunch_module FILE, chainloader FILE ARGS. */
+static int do_slaunch(struct parser *ps, struct aem_grub_entry *e, const struct word *w,
+		      size_t n, unsigned line)
+{
+	char **d;
+	int rc;
+
+	if (!strcmp(w[0].s, "slaunch")) {
+		e->slaunch = true;
+		return 0;
+	}
+	if (n < 2)
+		return fail(ps, line, w[0].s, "without a file");
+	if ((rc = check_args(e, w, n, line)) != 0)
+		return rc < 0 ? rc : 0;
+	if (!strcmp(w[0].s, "chainloader")) {
+		if (e->chainloader)
+			return fail(ps, line, "second chainloader line in entry", e->title);
+		e->chainloader = strdup(w[1].s);
+		e->chainloader_args = join(w, 2, n);
+		return e->chainloader && e->chainloader_args ? 0 : AEM_E_NOMEM;
+	}
+	if (!(d = realloc(e->dce, (e->ndce + 1) * sizeof(*d))))
+		return AEM_E_NOMEM;
+	e->dce = d;
+	return (e->dce[e->ndce++] = strdup(w[1].s)) ? 0 : AEM_E_NOMEM;
+}
+
 static int do_module(struct parser *ps, struct aem_grub_entry *e, const struct word *w,
 		     size_t n, unsigned line)
 {
@@ -457,6 +485,9 @@ static int run_command(struct parser *ps, struct word *w, size_t n, unsigned lin
 		rc = do_multiboot(ps, *cur, w, n, line);
 	} else if (*cur && (!strcmp(cmd, "module") || !strcmp(cmd, "module2"))) {
 		rc = do_module(ps, *cur, w, n, line);
+	} else if (*cur && (!strcmp(cmd, "slaunch") || !strcmp(cmd, "slaunch_module") ||
+			    !strcmp(cmd, "chainloader"))) {
+		rc = do_slaunch(ps, *cur, w, n, line);
 	} else if (!strcmp(cmd, "set") && n >= 2) {
 		rc = do_assign(ps, &w[1], n - 1, line);
 	} else if (n == 1 && !w[0].quoted && is_assignment(cmd)) {
@@ -521,6 +552,11 @@ void aem_grubcfg_free(struct aem_grub_cfg *cfg)
 		free(e->title);
 		free(e->kernel);
 		free(e->kernel_cmdline);
+		for (size_t k = 0; k < e->ndce; k++)
+			free(e->dce[k]);
+		free(e->dce);
+		free(e->chainloader);
+		free(e->chainloader_args);
 		free(e->error);
 	}
 	free(cfg->e);
@@ -534,7 +570,7 @@ const struct aem_grub_entry *aem_grubcfg_find(const struct aem_grub_cfg *cfg, co
 
 	if (!sel) {
 		for (size_t i = 0; i < cfg->n; i++)
-			if (cfg->e[i].kernel)
+			if (cfg->e[i].kernel || (cfg->e[i].slaunch && cfg->e[i].chainloader))
 				return &cfg->e[i];
 		return NULL;
 	}

@@ -14,14 +14,28 @@ static const char *const fixed[AEM_ROLE_COUNT] = {
 	[AEM_ROLE_MLE] = "MLE hash",
 	[AEM_ROLE_POLICY] = "tboot policy",
 	[AEM_ROLE_SKIPPED] = "skipped (SINIT/LCP data)",
+	[AEM_ROLE_DCE] = "SKINIT (SKL)",
+	[AEM_ROLE_DLME_ENTRY] = "DLME entry offset",
+	[AEM_ROLE_DLME] = "DLME (Xen)",
+	[AEM_ROLE_MBI] = "multiboot2 information",
+	[AEM_ROLE_SLRT_INFO] = "SLRT platform info",
+	[AEM_ROLE_OSMLE] = "TXT OS-MLE data",
+	[AEM_ROLE_XEN_CMDLINE] = "Xen command line",
+};
+
+/* The numbered roles: the prefix their number follows. */
+static const char *const numbered[AEM_ROLE_COUNT] = {
+	[AEM_ROLE_MODULE] = "module ",
+	[AEM_ROLE_MODSTR] = "module string ",
+	[AEM_ROLE_MB_MODULE] = "MB module ",
 };
 
 char *aem_role_name(enum aem_role role, int index, uint32_t type, char *buf, size_t len)
 {
 	if (!len)
 		return buf;
-	if (role == AEM_ROLE_MODULE)
-		snprintf(buf, len, "module %d", index);
+	if (role > AEM_ROLE_NONE && role < AEM_ROLE_COUNT && numbered[role])
+		snprintf(buf, len, "%s%d", numbered[role], index);
 	else if (role == AEM_ROLE_SINIT)
 		snprintf(buf, len, "SINIT %s", aem_evlog_type_name(type));
 	else
@@ -59,8 +73,8 @@ static bool is_type_name(const char *s)
 
 int aem_role_parse(const char *text, enum aem_role *role, int *index)
 {
-	static const char module[] = "module ", sinit[] = "SINIT ";
-	int idx = -1;
+	static const char sinit[] = "SINIT ";
+	int idx;
 
 	if (!text)
 		return AEM_E_FORMAT;
@@ -71,16 +85,18 @@ int aem_role_parse(const char *text, enum aem_role *role, int *index)
 			return 0;
 		}
 	}
-	if (!strncmp(text, module, sizeof(module) - 1)) {
-		if (parse_index(text + sizeof(module) - 1, &idx))
-			return AEM_E_FORMAT;
-		*role = AEM_ROLE_MODULE;
-	} else if (!strncmp(text, sinit, sizeof(sinit) - 1) &&
-		   is_type_name(text + sizeof(sinit) - 1)) {
-		*role = AEM_ROLE_SINIT;
-	} else {
-		return AEM_E_FORMAT;
+	for (int r = 0; r < AEM_ROLE_COUNT; r++) {
+		size_t n = numbered[r] ? strlen(numbered[r]) : 0;
+
+		if (n && !strncmp(text, numbered[r], n) && parse_index(text + n, &idx) == 0) {
+			*role = (enum aem_role)r;
+			*index = idx;
+			return 0;
+		}
 	}
-	*index = idx;
+	if (strncmp(text, sinit, sizeof(sinit) - 1) || !is_type_name(text + sizeof(sinit) - 1))
+		return AEM_E_FORMAT;
+	*role = AEM_ROLE_SINIT;
+	*index = -1;
 	return 0;
 }

@@ -16,6 +16,16 @@ enum aem_role {
 	AEM_ROLE_POLICY,   /* tboot's policy entry */
 	AEM_ROLE_MODULE,   /* a module tboot measured; its index is tboot's count */
 	AEM_ROLE_SKIPPED,  /* an SINIT ACM / LCP data module tboot drops (not extended) */
+	/* TrenchBoot (trenchboot.h) */
+	AEM_ROLE_DCE,      /* AMD: SKINIT's measurement of SKL */
+	AEM_ROLE_DLME_ENTRY, /* SKL: the DLME entry offset (Xen's MLE header) */
+	AEM_ROLE_DLME,     /* SKL: Xen's image (Intel: SINIT's MLE hash of Xen is AEM_ROLE_MLE) */
+	AEM_ROLE_MBI,      /* Xen: the multiboot2 information GRUB built */
+	AEM_ROLE_SLRT_INFO, /* Xen: the SLRT platform info record (Intel or AMD) */
+	AEM_ROLE_OSMLE,    /* Xen: Intel's OS-MLE data in the TXT heap */
+	AEM_ROLE_XEN_CMDLINE, /* Xen (UEFI): its command line from xen.cfg */
+	AEM_ROLE_MODSTR,   /* Xen (UEFI): a module's string; index: 1 = kernel */
+	AEM_ROLE_MB_MODULE, /* Xen: a module's bytes; index: 1 = dom0 kernel, 2 = initramfs */
 	AEM_ROLE_COUNT     /* keep last */
 };
 
