@@ -178,7 +178,11 @@ static int from_grub(struct popts *o, struct aem_grub_cfg *cfg, char *mapbuf, ch
 		return AEM_EXIT_INPUT;
 	}
 	e = aem_grubcfg_find(cfg, o->entry);
-	if (e && e->slaunch && !e->error)
+	if (e && e->slaunch && e->error) {
+		fprintf(stderr, "aem predict: %s: entry '%s': %s\n", o->grub, e->title, e->error);
+		return AEM_EXIT_INPUT;
+	}
+	if (e && e->slaunch)
 		return aem_predict_tb_from_grub(o, e);
 	if (!e || !e->kernel) {
 		fprintf(stderr, "aem predict: %s: no tboot entry %s%s\n", o->grub,

@@ -2,6 +2,7 @@
  * measurements (from a JSON document or an event log), compared per PCR. */
 #include "diagnose.h"
 #include "err.h"
+#include "predict.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,11 +77,32 @@ static void classify(struct aem_diag_event *e, uint32_t type, unsigned *ntboot, 
 	}
 }
 
+/* A TrenchBoot log: its events' roles come from their labels (aem_tb_log_roles). */
+static int tb_roles(const struct aem_evlog *log, enum aem_role **roles, int **index)
+{
+	*roles = NULL;
+	*index = NULL;
+	if (!log->n || aem_evlog_find(log, AEM_EV_SLAUNCH) >= log->n)
+		return 0;
+	*roles = calloc(log->n, sizeof(**roles));
+	*index = calloc(log->n, sizeof(**index));
+	if (!*roles || !*index || aem_tb_log_roles(log, *roles, *index) != 0) {
+		free(*roles);
+		free(*index);
+		*roles = NULL;
+		*index = NULL;
+		return AEM_E_NOMEM;
+	}
+	return 0;
+}
+
 int aem_diag_from_log(const struct aem_evlog *log, enum aem_bank bank, struct aem_diag_boot *b)
 {
 	size_t first = aem_evlog_find(log, AEM_EV_TBOOT);
 	unsigned npol = 1, ntboot = 0;
 	const char *fam = aem_evlog_family_name(log->family);
+	enum aem_role *tbr = NULL;
+	int *tbi = NULL, rc;
 
 	memset(b, 0, sizeof(*b));
 	if (!aem_bank_size(bank))
@@ -92,6 +114,8 @@ int aem_diag_from_log(const struct aem_evlog *log, enum aem_bank bank, struct ae
 		npol = policy_count(log, bank, first);
 	if (log->n && !(b->ev = calloc(log->n, sizeof(*b->ev))))
 		return AEM_E_NOMEM;
+	if ((rc = tb_roles(log, &tbr, &tbi)) != 0)
+		return rc;
 	for (size_t i = 0; i < log->n; i++) {
 		const struct aem_event *le = &log->ev[i];
 		const uint8_t *d = aem_event_digest(le, bank);
@@ -104,8 +128,13 @@ int aem_diag_from_log(const struct aem_evlog *log, enum aem_bank bank, struct ae
 		e->type = le->type;
 		e->log_index = i;
 		memcpy(e->digest, d, aem_bank_size(bank));
-		classify(e, le->type, &ntboot, npol);
+		if (tbr)
+			e->role = tbr[i], e->index = tbi[i];
+		else
+			classify(e, le->type, &ntboot, npol);
 	}
+	free(tbr);
+	free(tbi);
 	return aem_evlog_replay(log, bank, log->n, &b->pcrs);
 }
 
@@ -131,7 +160,9 @@ static int role_from_what(const char *what, uint32_t type, struct aem_diag_event
 
 	if (aem_role_parse(what, &r, &idx) != 0)
 		r = AEM_ROLE_NONE;
-	if (r == AEM_ROLE_MLE || type == AEM_EV_MLE_HASH)
+	if (r >= AEM_ROLE_DCE && r < AEM_ROLE_COUNT)
+		e->role = r, e->index = idx;   /* TrenchBoot's */
+	else if (r == AEM_ROLE_MLE || type == AEM_EV_MLE_HASH)
 		e->role = AEM_ROLE_MLE;
 	else if (r == AEM_ROLE_POLICY || r == AEM_ROLE_MODULE)
 		e->role = r, e->index = idx;
@@ -340,7 +371,7 @@ static const struct aem_diag_event *nth(const struct aem_diag_boot *b, int cls, 
 {
 	for (size_t i = 0; i < b->n; i++) {
 		const struct aem_diag_event *e = &b->ev[i];
-		int c = is_tboot(e) ? 2 : e->role == AEM_ROLE_MLE ? 1 : 0;
+		int c = aem_diag_is_tb(e) ? 3 : is_tboot(e) ? 2 : e->role == AEM_ROLE_MLE ? 1 : 0;
 
 		if (c == cls && k-- == 0)
 			return e;
@@ -361,7 +392,7 @@ static bool first_difference(const struct aem_diag_boot *s, const struct aem_dia
 {
 	size_t dl = aem_bank_size(s->bank);
 
-	for (int cls = s->has_sinit && n->has_sinit ? 0 : 1; cls <= 2; cls++) {
+	for (int cls = s->has_sinit && n->has_sinit ? 0 : 1; cls <= 2; cls++) { /* 3: tb_difference */
 		for (size_t k = 0;; k++) {
 			const struct aem_diag_event *w = nth(s, cls, k), *g = nth(n, cls, k);
 
@@ -377,7 +408,7 @@ static bool first_difference(const struct aem_diag_boot *s, const struct aem_dia
 			return true;
 		}
 	}
-	return false;
+	return aem_diag_tb_difference(s, n, pcr, f);
 }
 
 void aem_diag_pcr(const struct aem_diag_boot *sealed, const struct aem_diag_boot *now,
@@ -435,6 +466,8 @@ char *aem_diag_event_name(const struct aem_diag_event *e, char *buf, size_t size
 		snprintf(buf, size, "tboot's policy entry (its launch policy)");
 		break;
 	default:
+		if (aem_diag_tb_event_name(e, buf, size))
+			break;
 		snprintf(buf, size, "SINIT's event %s (0x%x)", aem_evlog_type_name(e->type), e->type);
 		break;
 	}

@@ -88,4 +88,13 @@ char *aem_diag_describe(const struct aem_diag_finding *f, enum aem_bank bank, ch
 /* "module 2 (initrd.img)", "the MLE hash (tboot or its command line)"... Returns buf. */
 char *aem_diag_event_name(const struct aem_diag_event *e, char *buf, size_t size);
 
+/* TrenchBoot's part (diagnose_tb.c): its events (roles DCE..MB_MODULE) are paired by
+ * their part (role and number), as a prediction does not list what it cannot compute;
+ * the first pair touching pcr that differs goes to f. */
+bool aem_diag_is_tb(const struct aem_diag_event *e);
+bool aem_diag_tb_difference(const struct aem_diag_boot *sealed, const struct aem_diag_boot *now,
+			    unsigned pcr, struct aem_diag_finding *f);
+/* The words for a TrenchBoot event ("MB module 1 (vmlinuz-6.1)"); false for others. */
+bool aem_diag_tb_event_name(const struct aem_diag_event *e, char *buf, size_t size);
+
 #endif

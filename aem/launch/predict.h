@@ -122,5 +122,9 @@ int aem_predict_trenchboot(const struct aem_tb_predict_in *in, struct aem_predic
  * EFI command line's digest). Returns 0, or AEM_E_FORMAT: no TrenchBoot event. */
 int aem_tb_log_variant(const struct aem_evlog *log, enum aem_tb_variant *v,
 		       enum aem_tb_release *rel);
+/* The role of every event of a TrenchBoot log into roles[0..log->n) (index[]: the
+ * module number, from 1, of MB_MODULE and MODSTR; else -1), from the events' labels
+ * and order. 0, or AEM_E_FORMAT when the log has no TrenchBoot event. */
+int aem_tb_log_roles(const struct aem_evlog *log, enum aem_role *roles, int *index);
 
 #endif

@@ -318,3 +318,43 @@ int aem_tb_log_variant(const struct aem_evlog *log, enum aem_tb_variant *v,
 	*rel = old || (!efi && empty < 2) ? AEM_TB_REL_OLD : AEM_TB_REL_DEFAULT;
 	return 0;
 }
+
+int aem_tb_log_roles(const struct aem_evlog *log, enum aem_role *roles, int *index)
+{
+	enum aem_tb_variant v;
+	enum aem_tb_release rel;
+	unsigned empty = 0, mods = 0, strs = 0;
+	bool efi;
+
+	if (aem_tb_log_variant(log, &v, &rel) != 0)
+		return AEM_E_FORMAT;
+	efi = aem_tb_variant_is_efi(v);
+	for (size_t i = 0; i < log->n; i++) {
+		const struct aem_event *e = &log->ev[i];
+		enum aem_role r = AEM_ROLE_NONE;
+
+		index[i] = -1;
+		if (e->type == AEM_EV_MLE_HASH)
+			r = AEM_ROLE_MLE;
+		else if (e->type != AEM_EV_SLAUNCH)
+			r = AEM_ROLE_SINIT;
+		else if (labelled(e, aem_tb_label_skinit))
+			r = AEM_ROLE_DCE;
+		else if (labelled(e, aem_tb_label_entry))
+			r = AEM_ROLE_DLME_ENTRY;
+		else if (labelled(e, aem_tb_label_dlme))
+			r = AEM_ROLE_DLME;
+		else if (labelled(e, aem_tb_label_osmle))
+			r = AEM_ROLE_OSMLE;
+		else if (labelled(e, aem_tb_label_cmdline))
+			r = AEM_ROLE_XEN_CMDLINE;
+		else if (labelled(e, aem_tb_label_modstr))
+			r = AEM_ROLE_MODSTR, index[i] = (int)++strs;
+		else if (labelled(e, aem_tb_label_module) || labelled(e, aem_tb_label_mb2_module))
+			r = AEM_ROLE_MB_MODULE, index[i] = (int)++mods;
+		else if (e->pcr == 18 && e->data_len == 0)
+			r = !efi && empty++ == 0 ? AEM_ROLE_MBI : AEM_ROLE_SLRT_INFO;
+		roles[i] = r;
+	}
+	return 0;
+}

@@ -30,10 +30,22 @@ static void test_names(void **state)
 			    "SINIT SINIT_PUBKEY_HASH");
 	assert_string_equal(aem_role_name(AEM_ROLE_SINIT, -1, 0x4a0, buf, sizeof(buf)),
 			    "SINIT SINIT_EVENT");
+	assert_string_equal(aem_role_name(AEM_ROLE_MB_MODULE, 1, 0x502, buf, sizeof(buf)),
+			    "MB module 1");
+	assert_string_equal(aem_role_name(AEM_ROLE_MODSTR, 2, 0x502, buf, sizeof(buf)),
+			    "module string 2");
+	assert_string_equal(aem_role_name(AEM_ROLE_MBI, -1, 0x502, buf, sizeof(buf)),
+			    "multiboot2 information");
+	assert_string_equal(aem_role_name(AEM_ROLE_DLME, -1, 0x502, buf, sizeof(buf)), "DLME (Xen)");
 	assert_string_equal(aem_role_name(AEM_ROLE_NONE, -1, 0, buf, sizeof(buf)), "");
 	assert_string_equal(aem_role_name(AEM_ROLE_COUNT, -1, 0, buf, sizeof(buf)), "");
 	/* truncated like snprintf, never overrun */
 	assert_string_equal(aem_role_name(AEM_ROLE_MLE, -1, 0, buf, 4), "MLE");
+}
+
+static int numbered(enum aem_role role)
+{
+	return role == AEM_ROLE_MODULE || role == AEM_ROLE_MODSTR || role == AEM_ROLE_MB_MODULE;
 }
 
 static void roundtrip(enum aem_role role, int index, uint32_t type)
@@ -46,7 +58,7 @@ static void roundtrip(enum aem_role role, int index, uint32_t type)
 	assert_int_equal(aem_role_parse(buf, &r, &i), 0);
 	assert_int_equal(r, role);
 	/* SINIT's names give no index (the type is the document's "type") */
-	assert_int_equal(i, role == AEM_ROLE_MODULE ? index : -1);
+	assert_int_equal(i, numbered(role) ? index : -1);
 }
 
 /* Every role with a name, every module number form and SINIT event type reads back. */
@@ -58,9 +70,9 @@ static void test_roundtrip(void **state)
 
 	(void)state;
 	for (int role = AEM_ROLE_NONE + 1; role < AEM_ROLE_COUNT; role++) {
-		if (role == AEM_ROLE_MODULE)
+		if (numbered((enum aem_role)role))
 			for (size_t k = 0; k < sizeof(modules) / sizeof(modules[0]); k++)
-				roundtrip(AEM_ROLE_MODULE, modules[k], AEM_EV_TBOOT);
+				roundtrip((enum aem_role)role, modules[k], AEM_EV_TBOOT);
 		else if (role == AEM_ROLE_SINIT)
 			for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++)
 				roundtrip(AEM_ROLE_SINIT, -1, types[k]);
@@ -77,6 +89,9 @@ static void test_junk(void **state)
 		"module 2147483648", "module 99999999999999999999", "MLE hash ", "mle hash",
 		"tboot policy\n", "tboot", "SINIT", "SINIT ", "SINIT_PUBKEY_HASH", "SINIT hash",
 		"SINIT MLE HASH", "skipped", "TBOOT", "MLE_HASH",
+		/* TrenchBoot's */
+		"MB module", "MB module 01", "MB module -1", "mb module 1", "module string",
+		"module string x", "module string 1 ", "DLME", "SKINIT", "SLRT info",
 	};
 	enum aem_role r = AEM_ROLE_MLE;
 	int i = 7;
