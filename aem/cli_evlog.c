@@ -38,7 +38,7 @@ int aem_cli_load_evlog(char *const *paths, int n, struct aem_evlog *log)
 			     aem_evlog_merge_bank(log, &more) : AEM_E_FORMAT;
 		aem_evlog_free(&more);
 		if (rc) {
-			fprintf(stderr, "aem: %s is not a TXT event log aem can read%s\n", paths[i],
+			fprintf(stderr, "aem: %s is not a DRTM event log aem can read%s\n", paths[i],
 				i ? " (or not another bank of the same legacy log)" : "");
 			break;
 		}
@@ -69,8 +69,9 @@ static int save_raw(const char *verb, const struct aem_evlog_live *info, const c
 static int live_exit(const struct aem_evlog_live *info)
 {
 	switch (info->why) {
-	case AEM_LIVE_NO_TXT: return AEM_EXIT_UNSUPPORTED;
-	case AEM_LIVE_NO_LOG_ELT: case AEM_LIVE_EMPTY: return AEM_EXIT_UNMEASURED;
+	case AEM_LIVE_NO_TXT: case AEM_LIVE_NO_XEN: return AEM_EXIT_UNSUPPORTED;
+	case AEM_LIVE_NO_LOG_ELT: case AEM_LIVE_EMPTY: case AEM_LIVE_NO_SLAUNCH:
+		return AEM_EXIT_UNMEASURED;
 	default: return AEM_EXIT_INPUT;
 	}
 }

@@ -27,14 +27,15 @@ static void print_data(const struct aem_event *e)
 
 static void print_text(const struct aem_evlog *log, const struct aem_pcr_values *v, unsigned nv)
 {
-	char hex[2 * AEM_MAX_DIGEST + 1];
+	char hex[2 * AEM_MAX_DIGEST + 1], name[80];
 
 	printf("event log: TPM %s, %zu events\n", aem_evlog_family_name(log->family), log->n);
 	for (size_t i = 0; i < log->n; i++) {
 		const struct aem_event *e = &log->ev[i];
 
 		printf("%3zu PCR %-3u 0x%03x %-22s%s\n", i, e->pcr, e->type,
-		       aem_evlog_type_name(e->type), aem_event_extends(e) ? "" : " (not extended)");
+		       aem_evlog_event_name(log, i, name, sizeof(name)),
+		       aem_event_extends(e) ? "" : " (not extended)");
 		for (unsigned d = 0; d < e->ndigests; d++)
 			printf("    %-7s %s\n", aem_bank_name(e->digests[d].bank),
 			       aem_hex(e->digests[d].d, aem_bank_size(e->digests[d].bank), hex));
@@ -47,16 +48,18 @@ static void print_text(const struct aem_evlog *log, const struct aem_pcr_values 
 				       aem_hex(v[b].v[p], aem_bank_size(v[b].bank), hex));
 }
 
-static json_object *event_json(const struct aem_event *e)
+static json_object *event_json(const struct aem_evlog *log, size_t at)
 {
-	char hex[2 * AEM_MAX_DIGEST + 1], type[16];
+	const struct aem_event *e = &log->ev[at];
+	char hex[2 * AEM_MAX_DIGEST + 1], type[16], name[80];
 	json_object *o = json_object_new_object(), *d = json_object_new_object();
 	char *data = malloc(2 * (size_t)e->data_len + 1);
 
 	snprintf(type, sizeof(type), "0x%x", e->type);
 	json_object_object_add(o, "pcr", json_object_new_int64(e->pcr));
 	json_object_object_add(o, "type", json_object_new_string(type));
-	json_object_object_add(o, "name", json_object_new_string(aem_evlog_type_name(e->type)));
+	json_object_object_add(o, "name", json_object_new_string(
+		aem_evlog_event_name(log, at, name, sizeof(name))));
 	json_object_object_add(o, "extended", json_object_new_boolean(aem_event_extends(e)));
 	for (unsigned i = 0; i < e->ndigests; i++)
 		json_object_object_add(d, aem_bank_name(e->digests[i].bank),
@@ -79,7 +82,7 @@ static void print_json(const struct aem_evlog *log, const struct aem_pcr_values 
 	json_object_object_add(root, "family",
 			       json_object_new_string(aem_evlog_family_name(log->family)));
 	for (size_t i = 0; i < log->n; i++)
-		json_object_array_add(evs, event_json(&log->ev[i]));
+		json_object_array_add(evs, event_json(log, i));
 	json_object_object_add(root, "events", evs);
 	for (unsigned b = 0; b < nv; b++) {
 		json_object *bank = json_object_new_object();
@@ -101,9 +104,11 @@ static void print_json(const struct aem_evlog *log, const struct aem_pcr_values 
 static const char log_usage[] =
 	"usage: aem log (--event-log FILE [--event-log FILE2...] | --live [--save FILE])\n"
 	"               [--root DIR] [--json]\n"
-	"  Print every event of a TXT event log (TPM 1.2 container, TPM 2.0 TCG or Intel\n"
-	"  legacy per-bank log: give each bank's legacy log) and the replayed PCR values.\n"
-	"  --live reads the log of this boot from the TXT heap (root; /dev/mem, read-only);\n"
+	"  Print every event of a DRTM event log (tboot/SINIT or TrenchBoot: TPM 1.2 TXT\n"
+	"  container, alone or behind AMD SKL's TCG 1.2 header; TPM 2.0 TCG; Intel legacy\n"
+	"  per-bank log: give each bank's) and the replayed PCR values (from zero).\n"
+	"  --live reads the log of this boot (root; /dev/mem, read-only): on Intel from the\n"
+	"  TXT heap, on AMD from the range Xen's console (xl dmesg) names;\n"
 	"  --save FILE copies its raw bytes (legacy logs: FILE.<bank> each); --root DIR\n"
 	"  replays a machine recorded by aem doctor --record.\n";
 

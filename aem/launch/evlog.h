@@ -24,6 +24,10 @@
 #define AEM_EV_NO_ACTION 0x3u
 #define AEM_EV_MLE_HASH 0x404u     /* SINIT: hash of the MLE (tboot) */
 #define AEM_EV_TBOOT 0x501u        /* tboot: policy entry and modules */
+#define AEM_EV_SLAUNCH 0x502u      /* TrenchBoot (SKL, Xen): DLE_EVTYPE_SLAUNCH, labelled */
+#define AEM_EV_SLAUNCH_MBI 0x600u  /* TrenchBoot AEM before v0.3: Xen's MBI measurement */
+#define AEM_EV_SLAUNCH_KERNEL 0x601u /* ... dom0 kernel, measured by Xen at dom0 build */
+#define AEM_EV_SLAUNCH_INITRD 0x602u /* ... dom0 initrd */
 #define AEM_PCR_NOT_EXTENDED 255u  /* SINIT's PCR-mapping events: logged, never extended */
 
 enum aem_evlog_family {
@@ -55,6 +59,10 @@ struct aem_evlog {
  * with aem_evlog_free, also after a failure. */
 int aem_evlog_parse(const uint8_t *buf, size_t len, struct aem_evlog *log);
 int aem_evlog_parse_tpm12(const uint8_t *buf, size_t len, struct aem_evlog *log);
+/* TPM 1.2 log of AMD's Secure Kernel Loader: a TCG 1.2 header record (EV_NO_ACTION,
+ * "Spec ID Event00") whose vendorInfo is a TXT Event Container header; the container's
+ * events follow it and its offsets count from that vendorInfo. */
+int aem_evlog_parse_tcg12(const uint8_t *buf, size_t len, struct aem_evlog *log);
 /* One bank's legacy log (the bytes from the descriptor's pcr_events_offset to its
  * next_event_offset). Its bank comes from the leading log descriptor record that
  * non-sha1 logs carry; a log without one is sha1. */
@@ -84,8 +92,21 @@ size_t aem_evlog_find(const struct aem_evlog *log, uint32_t type);
 int aem_evlog_replay(const struct aem_evlog *log, enum aem_bank bank, size_t upto,
 		     struct aem_pcr_values *out);
 
-/* "MLE_HASH", "TBOOT", "EV_NO_ACTION"...; "UNKNOWN" otherwise. Never NULL. */
+/* "MLE_HASH", "TBOOT", "SLAUNCH", "EV_NO_ACTION"...; "UNKNOWN" otherwise. Never NULL. */
 const char *aem_evlog_type_name(uint32_t type);
+/* What event i is: for a TrenchBoot event (0x502) its label ("SKINIT", "DLME",
+ * "Measured MB2 module", ..., copied into buf when it is not one of the known ones), or,
+ * for the unlabelled records Xen writes into PCR 18, "multiboot2 information (MBI)" /
+ * "SLRT platform info" by their order; the old releases' 0x600-0x602 by type; every
+ * other event its type name. Never NULL. */
+const char *aem_evlog_event_name(const struct aem_evlog *log, size_t i, char *buf,
+				 size_t size);
+/* Xen's console line "SLAUNCH: reserving event log (<base> - <end>)" in text[0, len)
+ * (not NUL-terminated): the last such line (the current boot's), its hex numbers as Xen
+ * prints them. Returns 0 with *found false when there is none, AEM_E_FORMAT when the
+ * last one is malformed or its end is not above its base. */
+int aem_xen_slaunch_log_range(const char *text, size_t len, bool *found, uint64_t *base,
+			      uint64_t *end);
 const char *aem_evlog_family_name(enum aem_evlog_family f);
 
 #endif

@@ -169,6 +169,10 @@ static const struct {
 	{ 0x4fe, "RANDOM_VALUE" },
 	{ 0x4ff, "CAP_VALUE" },
 	{ 0x501, "TBOOT" },
+	{ 0x502, "SLAUNCH" },
+	{ 0x600, "SLAUNCH_MBI" },
+	{ 0x601, "SLAUNCH_KERNEL" },
+	{ 0x602, "SLAUNCH_INITRD" },
 };
 
 const char *aem_evlog_type_name(uint32_t type)
@@ -192,7 +196,8 @@ const char *aem_evlog_family_name(enum aem_evlog_family f)
 }
 
 /* The TCG log starts with a TCG_PCR_EVENT whose data begins "Spec ID Event03"; the
- * TPM 1.2 container with its signature; anything else is tried as a legacy log. */
+ * TPM 1.2 container with its signature, or (AMD's SKL) behind a TCG_PCR_EVENT whose data
+ * begins "Spec ID Event00"; anything else is tried as a legacy log. */
 int aem_evlog_parse(const uint8_t *buf, size_t len, struct aem_evlog *log)
 {
 	static const char spec[] = "Spec ID Event03";
@@ -203,5 +208,7 @@ int aem_evlog_parse(const uint8_t *buf, size_t len, struct aem_evlog *log)
 		return aem_evlog_parse_tpm12(buf, len, log);
 	if (len >= 32 + sizeof(spec) && memcmp(buf + 32, spec, sizeof(spec)) == 0)
 		return aem_evlog_parse_tcg(buf, len, log);
+	if (len >= 32 + 16 && memcmp(buf + 32, "Spec ID Event00", 16) == 0)
+		return aem_evlog_parse_tcg12(buf, len, log);
 	return aem_evlog_parse_legacy(buf, len, log);
 }

@@ -160,6 +160,8 @@ int aem_evlog_read_live(struct aem_evlog *log, struct aem_evlog_live *info)
 	int rc;
 
 	memset(info, 0, sizeof(*info));
+	if (aem_live_cpu_is_amd())
+		return aem_evlog_read_live_xen(log, info);
 	if ((rc = read_public(info)) != 0)
 		return rc;
 	if (!(heap = malloc((size_t)info->heap_size)))
@@ -186,6 +188,8 @@ void aem_evlog_live_free(struct aem_evlog_live *info)
 
 char *aem_evlog_live_describe(const struct aem_evlog_live *info, char *buf, size_t size)
 {
+	if (info->amd)
+		return aem_evlog_live_describe_xen(info, buf, size);
 	switch (info->why) {
 	case AEM_LIVE_OK:
 		snprintf(buf, size, "TXT heap at 0x%" PRIx64 ": log element type %u, %zu bytes at 0x%"
