@@ -133,8 +133,9 @@ struct aem_cli_lc_opts {
 	const char *suffix, *conf, *tcti;
 	const char *luks[AEM_CLI_MAX_LUKS];
 	struct aem_lc_src src;
+	bool force;   /* reseal: seal even though this boot differs from the recorded update */
 };
-/* Parse them (update: also --grub-cfg --entry --boot-dir); 0, -1 after
+/* Parse them (update: also --grub-cfg --entry --boot-dir; reseal: --force); 0, -1 after
  * --help, else an exit status. */
 int aem_cli_lc_parse(int argc, char **argv, struct aem_cli_lc_opts *o, const char *help,
 		     int update);

@@ -75,13 +75,14 @@ int aem_cli_lc_parse(int argc, char **argv, struct aem_cli_lc_opts *o, const cha
 		{ "entry", required_argument, NULL, 'e' }, { "boot-dir", required_argument, NULL, 'B' },
 		{ "event-log", required_argument, NULL, 'l' }, { "config", required_argument, NULL, 'c' },
 		{ "tcti", required_argument, NULL, 'T' }, { "help", no_argument, NULL, 'h' },
-		{ "luks-header", required_argument, NULL, 'L' }, { NULL, 0, NULL, 0 },
+		{ "luks-header", required_argument, NULL, 'L' }, { "force", no_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		if (!update && (c == 'g' || c == 'e' || c == 'B'))
+		if ((!update && (c == 'g' || c == 'e' || c == 'B')) || (update && c == 'F'))
 			c = '?';
 		switch (c) {
 		case 's': o->suffix = optarg; break;
@@ -98,6 +99,7 @@ int aem_cli_lc_parse(int argc, char **argv, struct aem_cli_lc_opts *o, const cha
 			break;
 		case 'c': o->conf = optarg; break;
 		case 'T': o->tcti = optarg; break;
+		case 'F': o->force = true; break;
 		case 'h': fputs(help, stdout); return -1;
 		default: fputs(help, stderr); return AEM_EXIT_USAGE;
 		}

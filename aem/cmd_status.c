@@ -18,7 +18,7 @@ static const char status_help[] =
 
 struct st {
 	struct aem_lc lc;
-	bool have_now, have_next;
+	bool have_now, have_next, reseal_needed;
 	struct aem_pcr_values now, next;
 	char now_why[AEM_LC_WHY], next_why[AEM_LC_WHY];
 };
@@ -91,15 +91,98 @@ static json_object *media_json(struct st *s, const char *suffix)
 	json_object_object_add(o, "current_vs_this_boot", json_object_new_string(cur_now));
 	json_object_object_add(o, "current_vs_next_boot", json_object_new_string(cur_next));
 	json_object_object_add(o, "pending_vs_next_boot", json_object_new_string(pend_next));
-	verdict = !s->have_next ? "unknown" :
+	verdict = s->reseal_needed ? "no" : !s->have_next ? "unknown" :
 		  !strcmp(pend_next, "matches") || !strcmp(cur_next, "matches") ? "yes" : "no";
 	json_object_object_add(o, "next_boot_resealed", json_object_new_string(verdict));
 	return o;
 }
 
+/* A partial prediction (TrenchBoot): does a sealed file of some media hold the
+ * predicted PCRs with those values (the boot's files are unchanged)? */
+static bool partly_sealed(struct st *s)
+{
+	char **list = NULL, root[AEM_STATE_PATH_MAX], p[AEM_STATE_PATH_MAX];
+	size_t n = 0;
+	bool any = false;
+
+	if (aem_state_media_list(&list, &n))
+		return false;
+	for (size_t i = 0; i < n && !any; i++) {
+		struct aem_media_rec m;
+
+		if (aem_state_media_load(list[i], &m) || aem_state_media_root(&m, root, sizeof(root)))
+			continue;
+		for (int w = AEM_SEALED_CUR; w <= AEM_SEALED_NEXT && !any; w++)
+			any = !aem_state_sealed_path(root, s->lc.id_hex, (enum aem_sealed_which)w, p,
+						     sizeof(p)) && !aem_lc_sealed_covers(p, &s->next);
+	}
+	aem_state_free_list(list, n);
+	return any;
+}
+
+/* "next boot: reseal needed": aem update recorded it (TrenchBoot), or the next
+ * boot's launch measures PCRs of the seal set that no file holds and no sealed
+ * file holds the PCRs that were predicted. */
+static void reseal_needed(struct st *s, json_object *root)
+{
+	json_object *o = json_object_new_object(), *unk = json_object_new_object(), *rec = NULL;
+	char *doc = NULL, num[8];
+	int have = aem_lc_reseal_needed_read(&doc);
+
+	s->reseal_needed = have == 0 || (s->lc.next_unknown && !partly_sealed(s));
+	if (!s->reseal_needed && s->lc.next_unknown)
+		json_object_object_add(root, "next_boot", json_object_new_string(
+			"the predicted PCRs match a sealed file; the others cannot be predicted "
+			"(unchanged files: expected to unseal)"));
+	if (!s->reseal_needed) {
+		json_object_put(o);
+		json_object_put(unk);
+		return;
+	}
+	if (have == 0 && (rec = json_tokener_parse(doc)) != NULL) {
+		json_object *u;
+
+		if (json_object_object_get_ex(rec, "unknown", &u))
+			json_object_object_add(o, "unknown", json_object_get(u));
+		if (json_object_object_get_ex(rec, "entry", &u))
+			json_object_object_add(o, "entry", json_object_get(u));
+		json_object_put(unk);
+	} else {
+		for (unsigned p = 0; p < AEM_PCR_COUNT; p++)
+			if (aem_pcr_mask_has(s->lc.next_unknown, p)) {
+				snprintf(num, sizeof(num), "%u", p);
+				json_object_object_add(unk, num, json_object_new_string(
+					s->lc.next_unknown_why[p]));
+			}
+		json_object_object_add(o, "unknown", unk);
+	}
+	json_object_put(rec);
+	free(doc);
+	json_object_object_add(o, "recorded_by_update", json_object_new_boolean(have == 0));
+	json_object_object_add(o, "what_to_do", json_object_new_string(
+		"boot the update, then run aem reseal (it checks that boot against what aem update "
+		"predicted before sealing)"));
+	json_object_object_add(root, "next_boot", json_object_new_string("reseal needed"));
+	json_object_object_add(root, "reseal_needed", o);
+}
+
 static void print_text(json_object *root)
 {
+	json_object *rn;
+
+	if (json_object_object_get_ex(root, "reseal_needed", &rn)) {
+		json_object *u;
+
+		printf("next boot: reseal needed\n");
+		if (json_object_object_get_ex(rn, "unknown", &u)) {
+			json_object_object_foreach(u, pk, pv)
+				printf("  PCR %s: %s\n", pk, json_object_get_string(pv));
+		}
+		printf("  then: boot the update, and run aem reseal on it\n");
+	}
 	json_object_object_foreach(root, k, v) {
+		if (!strcmp(k, "reseal_needed"))
+			continue;
 		if (json_object_get_type(v) != json_type_array) {
 			printf("%-22s %s\n", k, json_object_get_string(v));
 			continue;
@@ -171,7 +254,8 @@ int cmd_status(int argc, char **argv)
 	last_boot_json(root);
 	if (!s.have_now)
 		json_object_object_add(root, "this_boot", json_object_new_string(s.now_why));
-	if (!s.have_next)
+	reseal_needed(&s, root);
+	if (!s.have_next && !s.lc.next_unknown)
 		json_object_object_add(root, "next_boot", json_object_new_string(s.next_why));
 	media = json_object_new_array();
 	if (!aem_state_media_list(&list, &n))

@@ -263,6 +263,21 @@ static void gather_iommu(struct aem_doctor *d)
 				       has_token(cmdline, "amd_iommu=off");
 }
 
+/* Lines whose first word is `slaunch` (one per TrenchBoot entry). */
+static unsigned count_slaunch_entries(const char *cfg)
+{
+	unsigned k = 0;
+
+	for (const char *l = cfg; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (!strncmp(l, "slaunch", 7) && (l[7] == '\n' || l[7] == ' ' || l[7] == '\t' ||
+						  l[7] == '\0' || l[7] == ';'))
+			k++;
+	}
+	return k;
+}
+
 static unsigned count_tboot_entries(const char *cfg)
 {
 	unsigned k = 0;
@@ -283,6 +298,11 @@ static void gather_boot(struct aem_doctor *d)
 	static const char *const cfgs[] = {
 		"/boot/grub/grub.cfg", "/boot/grub2/grub.cfg", "/boot/efi/EFI/qubes/grub.cfg",
 	};
+	/* GRUB's slaunch command (TrenchBoot's GRUB), BIOS and UEFI builds. */
+	static const char *const slaunch_mods[] = {
+		"/boot/grub/i386-pc/slaunch.mod", "/boot/grub/x86_64-efi/slaunch.mod",
+		"/boot/grub2/i386-pc/slaunch.mod", "/boot/grub2/x86_64-efi/slaunch.mod",
+	};
 	char **names;
 	size_t n;
 
@@ -293,17 +313,28 @@ static void gather_boot(struct aem_doctor *d)
 	d->coreboot = strcasestr(d->bios_vendor, "coreboot") || strcasestr(d->bios_version, "coreboot") ||
 		      strcasestr(d->bios_version, "dasharo") || aem_rt_exists("/sys/bus/coreboot/devices");
 	if (aem_rt_list_dir("/boot", &names, &n) == 0) {
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			if (!strncmp(names[i], "tboot", 5) && strstr(names[i], ".gz"))
 				d->tboot_installed = true;
+			if (!strcasecmp(names[i], "skl.bin") && !d->skl_present) {
+				d->skl_present = true;
+				snprintf(d->skl_path, sizeof(d->skl_path), "/boot/%s", names[i]);
+			}
+		}
 		aem_rt_free_list(names, n);
 	}
+	for (size_t i = 0; i < sizeof(slaunch_mods) / sizeof(slaunch_mods[0]); i++)
+		if (!d->slaunch_grub && aem_rt_exists(slaunch_mods[i])) {
+			d->slaunch_grub = true;
+			snprintf(d->slaunch_mod, sizeof(d->slaunch_mod), "%s", slaunch_mods[i]);
+		}
 	for (size_t i = 0; i < sizeof(cfgs) / sizeof(cfgs[0]); i++) {
 		uint8_t *buf;
 		size_t len;
 
 		if (aem_rt_read_file(cfgs[i], 0, &buf, &len) == 0) {
 			d->tboot_entries += count_tboot_entries((char *)buf);
+			d->slaunch_entries += count_slaunch_entries((char *)buf);
 			free(buf);
 		}
 	}

@@ -1,7 +1,7 @@
 /* aem doctor: can this machine run Anti Evil Maid, and if not, why not?
  * Gathers facts through runtime.h only (so recorded machines replay in
- * tests), then decides a verdict: the AEM mode the machine can do and an
- * ordered list of what to fix, most fundamental first. */
+ * tests), then decides a verdict: the measured launch and AEM mode the
+ * machine can do and an ordered list of what to fix, most fundamental first. */
 #ifndef AEM_DOCTOR_H
 #define AEM_DOCTOR_H
 
@@ -28,6 +28,16 @@ enum aem_doctor_mode {
 	AEM_MODE_NONE = 0,
 	AEM_MODE_TPM12_LEGACY, /* TPM 1.2, tboot pcr_map=legacy: seal 13,17,18,19 */
 	AEM_MODE_TPM20_DA,     /* TPM 2.0, details/authorities mapping: seal 13,17,18 */
+	AEM_MODE_TPM12_DA,     /* TPM 1.2 under TrenchBoot (GRUB asks SINIT for D/A;
+				* SKL and Xen extend 17/18 only): seal 13,17,18 */
+};
+
+/* The DRTM launch this machine can do (with the fixes listed). */
+enum aem_doctor_launch {
+	AEM_DLAUNCH_NONE = 0,
+	AEM_DLAUNCH_TBOOT,     /* Intel TXT through tboot */
+	AEM_DLAUNCH_TB_INTEL,  /* Intel TXT through GRUB's slaunch (TrenchBoot), Xen the MLE */
+	AEM_DLAUNCH_TB_AMD,    /* AMD SKINIT through GRUB's slaunch and SKL (TrenchBoot) */
 };
 
 struct aem_doctor_fix {
@@ -63,8 +73,13 @@ struct aem_doctor {
 	bool uefi, coreboot, tboot_installed, tboot_cmdline;
 	unsigned tboot_entries;
 	char bios_vendor[48], bios_version[64], product[64];
+	/* TrenchBoot: GRUB's slaunch module, SKL (AMD's DCE), slaunch entries */
+	bool slaunch_grub, skl_present;
+	char slaunch_mod[64], skl_path[128];
+	unsigned slaunch_entries;
 	/* Verdict */
 	enum aem_doctor_mode mode;
+	enum aem_doctor_launch launch;
 	bool ready;              /* mode possible and the last boot was a measured launch */
 	unsigned nfixes;
 	struct aem_doctor_fix fixes[AEM_DOCTOR_MAX_FIXES];
@@ -76,6 +91,9 @@ void aem_doctor_run(struct aem_doctor *d);
 /* The verdict alone, from facts already in d (unit-testable). */
 void aem_doctor_decide(struct aem_doctor *d);
 const char *aem_doctor_mode_name(enum aem_doctor_mode m);
+/* "tboot", "trenchboot-intel", "trenchboot-amd", "none" (JSON), and words. */
+const char *aem_doctor_launch_name(enum aem_doctor_launch l);
+const char *aem_doctor_launch_words(enum aem_doctor_launch l);
 
 /* Helpers shared with the tests. */
 /* Parse a sysfs PCR value: hex digits, optionally space separated (TPM 1.2

@@ -90,6 +90,10 @@ static void text_rest(FILE *f, const struct aem_doctor *d)
 		d->coreboot ? " (coreboot)" : "");
 	fprintf(f, "tboot:      %s, %u GRUB entr%s\n", d->tboot_installed ? "installed" : "not installed",
 		d->tboot_entries, d->tboot_entries == 1 ? "y" : "ies");
+	fprintf(f, "TrenchBoot: GRUB slaunch %s%s%s, SKL %s, %u GRUB entr%s with slaunch\n",
+		d->slaunch_grub ? "yes (" : "no", d->slaunch_mod, d->slaunch_grub ? ")" : "",
+		d->skl_present ? d->skl_path : "none in /boot", d->slaunch_entries,
+		d->slaunch_entries == 1 ? "y" : "ies");
 }
 
 void aem_doctor_print_text(FILE *f, const struct aem_doctor *d)
@@ -101,6 +105,8 @@ void aem_doctor_print_text(FILE *f, const struct aem_doctor *d)
 	text_tpm(f, d);
 	text_rest(f, d);
 	fprintf(f, "\nVerdict:    AEM mode %s", aem_doctor_mode_name(d->mode));
+	if (d->launch != AEM_DLAUNCH_NONE)
+		fprintf(f, ", launch %s", aem_doctor_launch_words(d->launch));
 	if (d->ready)
 		fprintf(f, ": ready (the last boot was a measured launch)\n");
 	else if (d->mode == AEM_MODE_NONE)
@@ -198,7 +204,18 @@ void aem_doctor_print_json(FILE *f, const struct aem_doctor *d)
 	add_bool(o, "coreboot", d->coreboot);
 	add_bool(o, "tboot_installed", d->tboot_installed);
 	json_object_object_add(o, "tboot_entries", json_object_new_int((int)d->tboot_entries));
+	{
+		json_object *tb = json_object_new_object();
+
+		add_bool(tb, "slaunch_grub", d->slaunch_grub);
+		add_str(tb, "slaunch_module", d->slaunch_mod);
+		add_bool(tb, "skl", d->skl_present);
+		add_str(tb, "skl_path", d->skl_path);
+		json_object_object_add(tb, "entries", json_object_new_int((int)d->slaunch_entries));
+		json_object_object_add(o, "trenchboot", tb);
+	}
 	add_str(v, "mode", aem_doctor_mode_name(d->mode));
+	add_str(v, "launch", aem_doctor_launch_name(d->launch));
 	add_bool(v, "ready", d->ready);
 	for (unsigned i = 0; i < d->nfixes; i++) {
 		json_object *x = json_object_new_object();

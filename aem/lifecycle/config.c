@@ -32,6 +32,11 @@ const char *aem_display_name(enum aem_display d)
 	}
 }
 
+const char *aem_launch_name(enum aem_launch_kind k)
+{
+	return k == AEM_LAUNCH_TBOOT ? "tboot" : k == AEM_LAUNCH_TRENCHBOOT ? "trenchboot" : "auto";
+}
+
 bool aem_display_wants(enum aem_display d, const char *name)
 {
 	bool totp = !strcmp(name, AEM_ITEM_TOTP);
@@ -112,6 +117,13 @@ static int set_key(struct aem_config *c, const char *k, const char *v)
 		else if (!strcmp(v, "text")) c->display = AEM_DISPLAY_TEXT;
 		else if (!strcmp(v, "totp")) c->display = AEM_DISPLAY_TOTP;
 		else if (!strcmp(v, "both")) c->display = AEM_DISPLAY_BOTH;
+		else return -1;
+		return 0;
+	}
+	if (!strcmp(k, "launch")) {
+		if (!strcmp(v, "auto")) c->launch = AEM_LAUNCH_AUTO;
+		else if (!strcmp(v, "tboot")) c->launch = AEM_LAUNCH_TBOOT;
+		else if (!strcmp(v, "trenchboot")) c->launch = AEM_LAUNCH_TRENCHBOOT;
 		else return -1;
 		return 0;
 	}

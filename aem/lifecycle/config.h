@@ -22,6 +22,10 @@ enum aem_display { AEM_DISPLAY_AUTO = 0, AEM_DISPLAY_TEXT, AEM_DISPLAY_TOTP, AEM
 #define AEM_ITEM_TOTP "totp"
 #define AEM_ITEM_LUKS_KEY "luks-key"
 
+/* Which measured launch this machine boots: auto = detect from /boot (tboot.gz
+ * present: tboot; else a TrenchBoot-capable GRUB or SKL.BIN: TrenchBoot). */
+enum aem_launch_kind { AEM_LAUNCH_AUTO = 0, AEM_LAUNCH_TBOOT, AEM_LAUNCH_TRENCHBOOT };
+
 struct aem_config {
 	aem_pcr_mask pcrs_tpm2;        /* default 13,17,18 */
 	aem_pcr_mask pcrs_tpm12;       /* default 13,17,18,19 */
@@ -31,6 +35,7 @@ struct aem_config {
 	char grub_entry[AEM_CONF_PATH_MAX];/* "" = the first tboot entry */
 	char event_log[AEM_CONF_PATH_MAX]; /* "" = none configured */
 	char boot_dir[AEM_CONF_PATH_MAX];  /* default /boot */
+	enum aem_launch_kind launch;       /* default auto */
 };
 
 /* The defaults above. */
@@ -47,6 +52,7 @@ int aem_config_load(const char *path, struct aem_config *c, char *err, size_t er
 aem_pcr_mask aem_config_pcrs(const struct aem_config *c, enum aem_family f);
 enum aem_bank aem_config_bank(const struct aem_config *c, enum aem_family f);
 const char *aem_display_name(enum aem_display d);
+const char *aem_launch_name(enum aem_launch_kind k);
 /* Does the secret called name enter the bundle under display d? Pure. */
 bool aem_display_wants(enum aem_display d, const char *name);
 /* The bundle's items (names[0..n)) against d: NULL when they suit it, else

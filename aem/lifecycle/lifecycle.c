@@ -104,6 +104,39 @@ static bool policy_ok(const struct aem_sealed *s)
 	       !memcmp(p, s->policy, AEM_POLICY_SIZE);
 }
 
+/* a holds b's PCRs (and maybe more) with b's values. */
+static bool values_cover(const struct aem_pcr_values *a, const struct aem_pcr_values *b)
+{
+	size_t n = aem_bank_size(a->bank);
+
+	if (a->bank != b->bank || (a->mask & b->mask) != b->mask)
+		return false;
+	for (unsigned i = 0; i < AEM_PCR_COUNT; i++)
+		if (aem_pcr_mask_has(b->mask, i) && memcmp(a->v[i], b->v[i], n))
+			return false;
+	return true;
+}
+
+int aem_lc_sealed_covers(const char *path, const struct aem_pcr_values *v)
+{
+	struct aem_sealed s;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc = aem_file_read(path, AEM_SEALED_MAX_FILE, &buf, &len);
+
+	if (!rc)
+		rc = aem_sealed_parse(buf, len, &s);
+	aem_buf_free(buf, len);
+	if (rc)
+		return rc;
+	if (!policy_ok(&s))
+		rc = AEM_E_FORMAT;
+	else if (!values_cover(&s.expect, v))
+		rc = AEM_TPM_E_PCR_MISMATCH;
+	aem_sealed_free(&s);
+	return rc;
+}
+
 int aem_lc_sealed_matches(const char *path, const struct aem_pcr_values *v)
 {
 	struct aem_sealed s;

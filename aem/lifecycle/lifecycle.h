@@ -31,6 +31,10 @@ struct aem_lc {
 	 * uses (from the sealed bundle at boot, the media record otherwise). */
 	bool has_slot_key;
 	uint8_t slot_key[AEM_FRESH_KEY_LEN];
+	/* Set by aem_lc_values_next when the files do not determine every PCR of the
+	 * seal set (a TrenchBoot launch): those PCRs, each with a sentence why. */
+	aem_pcr_mask next_unknown;
+	const char *next_unknown_why[AEM_PCR_COUNT];
 };
 
 /* Load the configuration (conf: NULL = AEM_CONF / default), open the TPM
@@ -86,6 +90,27 @@ int aem_lc_values_now(struct aem_lc *lc, const struct aem_lc_src *src,
 int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_src *src,
 		       struct aem_pcr_values *v, char **expect);
 
+/* aem_lc_values_next returns AEM_E_UNSUPPORTED with lc->next_unknown set when
+ * the next boot is a launch whose PCRs the files do not all determine
+ * (TrenchBoot: BIOS PCR 18 holds GRUB's multiboot2 information, UEFI PCR 17 the
+ * running xen.efi image); v then holds the PCRs that were predicted (its mask
+ * lacks the unknown ones) and *expect the document of that partial prediction
+ * (with "unknown": {pcr: why}, "launch", "variant", "entry"): the record
+ * `aem update` keeps until the user reseals on the updated boot. */
+
+/* The "reseal needed" record in the state directory (reseal-needed.json, 0600):
+ * write (atomically), read (0; 1 when there is none; an error), clear. */
+int aem_lc_reseal_needed_write(const char *doc);
+int aem_lc_reseal_needed_read(char **doc);
+int aem_lc_reseal_needed_clear(void);
+/* This boot's document (aem_lc_values_now's expect) against the record: per
+ * recorded PCR one line in report, "PCR 17: as predicted for the installed
+ * update" or the first recorded component this boot measured differently
+ * ("PCR 17: MB module 1 (vmlinuz-6.1) differs from the installed update").
+ * 0 when every recorded PCR matches, AEM_TPM_E_PCR_MISMATCH, AEM_E_FORMAT. */
+int aem_lc_reseal_needed_check(const char *record, const char *now_doc, char *report,
+			       size_t len);
+
 /* PCR 13 as the boot path leaves it before its cap: E(0, H(header)) for
  * each LUKS device of src (or of cmdline's rd.luks.uuid=, len bytes), in
  * order, with the bank's hash. events (a json-c array, may be NULL) gets
@@ -118,5 +143,8 @@ void aem_lc_boot_free(struct aem_lc_boot *b);
 /* Is the sealed file at path sealed to exactly v (values, mask, bank) with a
  * policy that matches them? 0, AEM_TPM_E_PCR_MISMATCH, or a read error. */
 int aem_lc_sealed_matches(const char *path, const struct aem_pcr_values *v);
+/* The same for part of the values: the file is sealed to every PCR of v (and
+ * maybe others) with v's values (a partial prediction, lc->next_unknown). */
+int aem_lc_sealed_covers(const char *path, const struct aem_pcr_values *v);
 
 #endif

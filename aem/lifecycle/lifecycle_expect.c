@@ -16,6 +16,7 @@ void aem_lc_exp_predicted(json_object *events, const struct aem_predict_out *r,
 			  enum aem_bank bank)
 {
 	char what[32];
+	json_object *o;
 
 	for (size_t i = 0; i < r->nev; i++) {
 		const struct aem_predict_event *e = &r->ev[i];
@@ -23,8 +24,11 @@ void aem_lc_exp_predicted(json_object *events, const struct aem_predict_out *r,
 		if (e->role == AEM_ROLE_SKIPPED)
 			continue; /* never extended: nothing to compare with */
 		aem_role_name(e->role, e->index, e->type, what, sizeof(what));
-		json_object_array_add(events, aem_diag_event_json(e->pcr, e->type, what, e->file,
-							       e->cmdline, e->digest, bank));
+		o = aem_diag_event_json(e->pcr, e->type, what, e->file, e->cmdline,
+					e->unknown ? NULL : e->digest, bank);
+		if (e->unknown) /* boot-time memory (TrenchBoot): no digest to compare */
+			json_object_object_add(o, "unknown", json_object_new_boolean(1));
+		json_object_array_add(events, o);
 	}
 }
 

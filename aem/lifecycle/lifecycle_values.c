@@ -3,6 +3,7 @@
  * predicted), each with its sidecar document (lifecycle_expect.h). */
 #include "lifecycle.h"
 #include "lifecycle_expect.h"
+#include "lifecycle_tb.h"
 #include "err.h"
 #include "evlog.h"
 #include "grubcfg.h"
@@ -220,7 +221,7 @@ static int read_tboot(struct aem_lc *lc, struct next_in *ni, struct aem_predict_
 }
 
 static int read_entry(struct aem_lc *lc, const struct aem_lc_src *src, struct next_in *ni,
-		      struct aem_predict_in *in)
+		      const struct aem_grub_entry **found)
 {
 	const char *path = src->grub_cfg ? src->grub_cfg : lc->cfg.grub_cfg;
 	const char *sel = src->entry ? src->entry : lc->cfg.grub_entry[0] ? lc->cfg.grub_entry : NULL;
@@ -241,16 +242,72 @@ static int read_entry(struct aem_lc *lc, const struct aem_lc_src *src, struct ne
 		return rc;
 	}
 	e = aem_grubcfg_find(&ni->cfg, sel);
-	if (!e || !e->kernel || e->error) {
-		snprintf(lc->why, sizeof(lc->why), "%s: no usable tboot entry%s%s%s%s", path,
-			 sel ? " named " : "", sel ? sel : "", e && e->error ? ": " : "",
+	if (!e || (!e->kernel && !(e->slaunch && e->chainloader)) || e->error) {
+		snprintf(lc->why, sizeof(lc->why), "%s: no usable tboot or TrenchBoot entry%s%s%s%s",
+			 path, sel ? " named " : "", sel ? sel : "", e && e->error ? ": " : "",
 			 e && e->error ? e->error : "");
 		return AEM_E_FORMAT;
 	}
-	rc = entry_modules(lc, e, src->boot_dir ? src->boot_dir : lc->cfg.boot_dir, ni, in);
+	*found = e;
+	return 0;
+}
+
+/* tboot: the modules and tboot's image of entry e. */
+static int tboot_inputs(struct aem_lc *lc, const struct aem_grub_entry *e, const char *boot,
+			struct next_in *ni, struct aem_predict_in *in)
+{
+	int rc = entry_modules(lc, e, boot, ni, in);
+
 	if (rc)
-		snprintf(lc->why, sizeof(lc->why), "%s: entry '%s' has too many modules", path, e->title);
-	return rc;
+		snprintf(lc->why, sizeof(lc->why), "entry '%s' has too many modules", e->title);
+	return rc ? rc : read_tboot(lc, ni, in);
+}
+
+/* What a partial prediction leaves for the record: the unknown PCRs of the seal set
+ * (with why), dropped from v; the sentence for lc->why. */
+static void partial(struct aem_lc *lc, const struct aem_predict_out *r, struct aem_pcr_values *v)
+{
+	size_t o = 0;
+
+	lc->next_unknown = r->unknown_mask & v->mask;
+	for (unsigned p = 0; p < AEM_PCR_COUNT; p++) {
+		if (!aem_pcr_mask_has(lc->next_unknown, p))
+			continue;
+		lc->next_unknown_why[p] = r->unknown_why[p] ? r->unknown_why[p] : "unknown";
+		o += (size_t)snprintf(lc->why + o, o < sizeof(lc->why) ? sizeof(lc->why) - o : 0,
+				      "%sPCR %u: %s", o ? "; " : "", p, lc->next_unknown_why[p]);
+	}
+	v->mask &= ~lc->next_unknown;
+}
+
+/* The partial document gains what the record needs beyond a sidecar's. */
+static char *record_doc(struct aem_lc *lc, char *doc, const struct aem_grub_entry *e,
+			const struct aem_lc_tb *tb)
+{
+	json_object *root = doc ? json_tokener_parse(doc) : NULL, *unk = json_object_new_object();
+	char num[8], *out = NULL;
+
+	free(doc);
+	if (!root) {
+		json_object_put(unk);
+		return NULL;
+	}
+	for (unsigned p = 0; p < AEM_PCR_COUNT; p++)
+		if (aem_pcr_mask_has(lc->next_unknown, p)) {
+			snprintf(num, sizeof(num), "%u", p);
+			json_object_object_add(unk, num, json_object_new_string(lc->next_unknown_why[p]));
+		}
+	json_object_object_add(root, "unknown", unk);
+	json_object_object_add(root, "launch", json_object_new_string("trenchboot"));
+	json_object_object_add(root, "variant", json_object_new_string(
+		aem_tb_variant_name(tb->in.variant)));
+	json_object_object_add(root, "release", json_object_new_string(
+		aem_tb_release_name(tb->in.release)));
+	json_object_object_add(root, "entry", json_object_new_string(e->title ? e->title : ""));
+	out = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	return out;
 }
 
 static void predict_failed(struct aem_lc *lc, const struct aem_predict_in *in,
@@ -272,29 +329,38 @@ int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_src *src,
 {
 	struct next_in ni;
 	struct aem_predict_in in;
+	struct aem_lc_tb *tb = calloc(1, sizeof(*tb));
 	struct aem_predict_out *r = calloc(1, sizeof(*r));
 	struct aem_evlog log = { 0 };
-	const char *lp = log_path(lc, src->evlog);
+	const struct aem_grub_entry *e = NULL;
+	const char *lp = log_path(lc, src->evlog), *kcmd = "", *map = "da";
+	const char *boot = src->boot_dir ? src->boot_dir : lc->cfg.boot_dir;
 	json_object *events = json_object_new_array();
+	bool slaunch = false;
 	int rc;
 
 	memset(&ni, 0, sizeof(ni));
 	memset(&in, 0, sizeof(in));
 	memset(v, 0, sizeof(*v));
+	lc->next_unknown = 0;
 	if (expect)
 		*expect = NULL;
 	v->bank = aem_config_bank(&lc->cfg, lc->family);
 	v->mask = aem_config_pcrs(&lc->cfg, lc->family);
-	rc = !r ? AEM_E_NOMEM : lp ? 0 : AEM_E_INVAL;
+	rc = !r || !tb ? AEM_E_NOMEM : lp ? 0 : AEM_E_INVAL;
 	if (rc == AEM_E_INVAL)
-		snprintf(lc->why, sizeof(lc->why), "no TXT event log of this boot (--event-log, "
-			 "AEM_EVENT_LOG or event_log in aem.conf): SINIT's measurements are unknown");
+		snprintf(lc->why, sizeof(lc->why), "no event log of this boot (--event-log, "
+			 "AEM_EVENT_LOG or event_log in aem.conf): the DCE's measurements are unknown");
 	if (!rc)
-		rc = read_entry(lc, src, &ni, &in);
-	if (!rc)
-		rc = read_tboot(lc, &ni, &in);
+		rc = read_entry(lc, src, &ni, &e);
+	if (!rc && !(slaunch = e->slaunch))
+		rc = tboot_inputs(lc, e, boot, &ni, &in);
 	if (!rc)
 		rc = load_log(lc, lp, &log);
+	if (!rc && slaunch)
+		rc = aem_lc_tb_setup(lc, e, boot, &log, v->bank, tb);
+	if (!rc)
+		kcmd = slaunch ? tb->kernel_cmdline : ni.kernel_cmdline;
 	if (!rc && (v->mask & ~DRTM_MASK & ~(1u << 13))) {
 		struct aem_pcr_values live = { .bank = v->bank,
 					       .mask = v->mask & ~DRTM_MASK & ~(1u << 13) };
@@ -305,27 +371,47 @@ int aem_lc_values_next(struct aem_lc *lc, const struct aem_lc_src *src,
 			memcpy(v->v, live.v, sizeof(v->v));
 	}
 	if (!rc && aem_pcr_mask_has(v->mask, 13))
-		rc = aem_lc_pcr13(lc, src, ni.kernel_cmdline, strlen(ni.kernel_cmdline), v->bank,
-				  v->v[13], events);
-	if (!rc) {
+		rc = aem_lc_pcr13(lc, src, kcmd, strlen(kcmd), v->bank, v->v[13], events);
+	if (!rc && slaunch) {
+		rc = aem_predict_trenchboot(&tb->in, r);
+		if (rc == AEM_E_FORMAT)
+			snprintf(lc->why, sizeof(lc->why), "the event log lacks %s digests or records "
+				 "of a %s TrenchBoot launch, or %s has no TrenchBoot MLE header",
+				 aem_bank_name(v->bank), aem_tb_variant_name(tb->in.variant),
+				 tb->in.xen_path);
+		else if (rc)
+			predict_failed(lc, &in, r, rc);
+	} else if (!rc) {
 		in.bank = v->bank;
 		in.log = &log;
 		rc = aem_predict(&in, r);
 		if (rc)
 			predict_failed(lc, &in, r, rc);
+		map = aem_tboot_effective_map(&in.tb) == AEM_PCR_MAP_DA ? "da" : "legacy";
 	}
 	for (unsigned i = 17; !rc && i <= 19; i++)
 		if (aem_pcr_mask_has(v->mask, i))
 			memcpy(v->v[i], r->pcrs.v[i], sizeof(v->v[i]));
+	if (!rc && (r->unknown_mask & v->mask))
+		partial(lc, r, v);
 	if (!rc)
 		rc = check_measured(lc, v);
 	if (!rc)
 		aem_lc_exp_predicted(events, r, v->bank);
-	rc = finish(lc, v, aem_tboot_effective_map(&in.tb) == AEM_PCR_MAP_DA ? "da" : "legacy",
-		    "predicted", events, expect, rc);
+	rc = finish(lc, v, map, lc->next_unknown ? "predicted (partial)" : "predicted", events,
+		    expect, rc);
+	if (!rc && lc->next_unknown) {
+		if (expect && !(*expect = record_doc(lc, *expect, e, tb)))
+			rc = AEM_E_NOMEM;
+		else
+			rc = AEM_E_UNSUPPORTED;
+	}
 	for (size_t i = 0; i <= AEM_PREDICT_MAX_MODULES; i++)
 		free(ni.paths[i]);
 	free(ni.tboot_elf);
+	if (tb)
+		aem_lc_tb_free(tb);
+	free(tb);
 	aem_grubcfg_free(&ni.cfg);
 	aem_evlog_free(&log);
 	free(r);

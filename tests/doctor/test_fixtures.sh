@@ -9,7 +9,7 @@ check() { # fixture mode first-fix-id exit-status
 	local out rc first
 	out=$("$aem" doctor --root "$fx/$1" 2>&1); rc=$?
 	first=$(printf '%s\n' "$out" | sed -n 's/^  1\. \[\([a-z0-9-]*\)\].*/\1/p')
-	if ! printf '%s\n' "$out" | grep -q "^Verdict:    AEM mode $2[: ]"; then
+	if ! printf '%s\n' "$out" | grep -q "^Verdict:    AEM mode $2[:, ]"; then
 		echo "FAIL $1: mode is not $2"; printf '%s\n' "$out"; fail=1
 	fi
 	if [ "${first:-none}" != "$3" ]; then echo "FAIL $1: first fix '${first:-none}', want '$3'"; printf '%s\n' "$out"; fail=1; fi
@@ -22,7 +22,9 @@ check tpm12-x230 tpm1.2-legacy none 0
 check txt-disabled none txt-disabled 9
 check wrong-sinit tpm2.0-da sinit-mismatch 1
 check txt-error tpm2.0-da txt-launch-error 1
-check amd none amd-cpu 9
+check amd tpm2.0-da no-slaunch-grub 1
+check amd-trenchboot tpm2.0-da none 0
+check trenchboot-intel tpm2.0-da none 0
 
 expect() { # fixture fixed-string
 	local out
@@ -41,14 +43,26 @@ expect tpm12-x230 "SNB_IVB_SINIT_20190708_PW.bin: SINIT, date 2019-07-08, 2 chip
 expect tpm12-x230 "TPM:        1.2, 0x49465800"
 expect tpm12-x230 "legacy BIOS"
 expect healthy-tpm2 "Boot:       UEFI"
-expect amd "AMD CPU (svm yes, skinit yes)"
+expect amd "svm yes, skinit yes"
 expect amd "ACPI IVRS sane"
+# The verdict names the launch the machine can do.
+expect amd "launch TrenchBoot AMD (GRUB slaunch, SKINIT with SKL): possible after the fixes below"
+expect amd "[no-skl] No SKL.BIN in /boot"
+expect amd-trenchboot "launch TrenchBoot AMD (GRUB slaunch, SKINIT with SKL): ready"
+expect amd-trenchboot "TrenchBoot: GRUB slaunch yes (/boot/grub/i386-pc/slaunch.mod), SKL /boot/skl.bin, 1 GRUB entry with slaunch"
+expect amd-trenchboot "IOMMU:      ACPI IVRS sane"
+expect trenchboot-intel "launch TrenchBoot Intel (GRUB slaunch, Intel TXT SINIT): ready"
+expect trenchboot-intel "matches this chipset"
+expect healthy-tpm2 "launch tboot (Intel TXT): ready"
 
 # JSON carries the same verdict (parsed by jq when present).
 if command -v jq >/dev/null; then
 	m=$("$aem" doctor --json --root "$fx/wrong-sinit"; true)
 	m=$(jq -r '.verdict.mode + " " + .verdict.fixes[0].id + " " + (.tpm.last_boot_measured|tostring)' <<<"$m")
 	[ "$m" = "tpm2.0-da sinit-mismatch false" ] && echo "ok json: $m" || { echo "FAIL json: '$m'"; fail=1; }
+	m=$("$aem" doctor --json --root "$fx/amd-trenchboot"; true)
+	m=$(jq -r '.verdict.launch + " " + (.verdict.ready|tostring) + " " + (.trenchboot.skl|tostring) + " " + (.trenchboot.entries|tostring)' <<<"$m")
+	[ "$m" = "trenchboot-amd true true 1" ] && echo "ok json: $m" || { echo "FAIL json amd: '$m'"; fail=1; }
 else
 	echo "note: jq not installed, JSON shape not checked"
 fi

@@ -26,6 +26,8 @@ static void test_defaults(void **state)
 	assert_int_equal(aem_config_bank(&c, AEM_FAMILY_TPM12), AEM_BANK_SHA1);
 	assert_string_equal(aem_display_name(c.display), "auto");
 	assert_string_equal(c.grub_cfg, "/boot/grub/grub.cfg");
+	assert_int_equal(c.launch, AEM_LAUNCH_AUTO);
+	assert_string_equal(aem_launch_name(c.launch), "auto");
 }
 
 static void test_parse_all(void **state)
@@ -38,7 +40,8 @@ static void test_parse_all(void **state)
 		"grub_cfg = /boot/efi/grub.cfg\n"
 		"grub_entry = AEM (aem): Xen 4.17\n"
 		"event_log = /run/aem/txt.log\n"
-		"boot_dir = /mnt/boot";
+		"boot_dir = /mnt/boot\n"
+		"launch = trenchboot";
 	struct aem_config c;
 	char err[128] = "";
 
@@ -53,6 +56,10 @@ static void test_parse_all(void **state)
 	assert_string_equal(c.grub_entry, "AEM (aem): Xen 4.17");
 	assert_string_equal(c.event_log, "/run/aem/txt.log");
 	assert_string_equal(c.boot_dir, "/mnt/boot");
+	assert_int_equal(c.launch, AEM_LAUNCH_TRENCHBOOT);
+	assert_string_equal(aem_launch_name(c.launch), "trenchboot");
+	assert_int_equal(aem_config_parse("launch = tboot", 14, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.launch, AEM_LAUNCH_TBOOT);
 }
 
 static void expect_bad_n(const char *text, size_t len, const char *msg)
@@ -79,6 +86,7 @@ static void test_bad(void **state)
 	expect_bad("pcrs_tpm2 =\n", "bad value");
 	expect_bad("bank_tpm2 = md5\n", "bad value");
 	expect_bad("display = qr\n", "bad value");
+	expect_bad("launch = skinit\n", "line 1: bad value for: launch");
 	expect_bad("grub_cfg = relative/path\n", "bad value");
 	expect_bad("just words\n", "expected key = value");
 	expect_bad_n("display = text\0junk", 19, "NUL");

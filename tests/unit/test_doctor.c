@@ -101,12 +101,85 @@ static void test_verdicts(void **state)
 	assert_string_equal(first(), "virtual-machine");
 	assert_int_equal(d.mode, AEM_MODE_NONE);
 
-	healthy();
-	d.intel = false;
+	assert_int_equal(d.launch, AEM_DLAUNCH_NONE);
+}
+
+/* An AMD machine ready for TrenchBoot: SKINIT, TPM 2.0, IVRS, SKL, GRUB slaunch. */
+static void amd_ready(void)
+{
+	memset(&d, 0, sizeof(d));
+	strcpy(d.cpu_vendor, "AuthenticAMD");
 	d.amd = d.svm = d.skinit = true;
+	d.tpm_present = true;
+	d.tpm_major = 2;
+	d.tpm12_enabled = d.tpm12_active = d.tpm12_owned = -1;
+	d.pcr17_known = true;
+	d.ivrs_present = d.iommu_table_ok = d.iommu_active = true;
+	d.slaunch_grub = d.skl_present = true;
+	d.slaunch_entries = 1;
+}
+
+static void test_trenchboot(void **state)
+{
+	(void)state;
+	amd_ready();
 	aem_doctor_decide(&d);
-	assert_string_equal(first(), "amd-cpu");
+	assert_true(d.ready);
+	assert_int_equal(d.launch, AEM_DLAUNCH_TB_AMD);
+	assert_string_equal(aem_doctor_launch_name(d.launch), "trenchboot-amd");
+	assert_int_equal(d.mode, AEM_MODE_TPM20_DA);
+	/* TPM 1.2 under TrenchBoot: details/authorities, not tboot's legacy mapping */
+	amd_ready();
+	d.tpm_major = 1;
+	aem_doctor_decide(&d);
+	assert_int_equal(d.mode, AEM_MODE_TPM12_DA);
+	/* SVM off in the firmware hides skinit too: the launch is impossible, say why */
+	amd_ready();
+	d.svm = d.skinit = false;
+	aem_doctor_decide(&d);
+	assert_string_equal(first(), "no-skinit");
+	assert_non_null(strstr(d.fixes[0].text, "enable SVM"));
 	assert_int_equal(d.mode, AEM_MODE_NONE);
+	assert_int_equal(d.launch, AEM_DLAUNCH_NONE);
+	amd_ready();
+	d.skl_present = false;
+	aem_doctor_decide(&d);
+	assert_string_equal(first(), "no-skl");
+	assert_false(d.ready);
+	amd_ready();
+	d.ivrs_present = false;
+	aem_doctor_decide(&d);
+	assert_string_equal(first(), "no-iommu");
+	assert_non_null(strstr(d.fixes[0].text, "IVRS"));
+	amd_ready();
+	d.slaunch_entries = 0;
+	d.pcr17_all_ff = true;
+	aem_doctor_decide(&d);
+	assert_string_equal(first(), "no-slaunch-entry");
+	assert_string_equal(d.fixes[1].id, "not-measured");
+	assert_non_null(strstr(d.fixes[1].text, "TrenchBoot"));
+	amd_ready();
+	d.tpm_present = false;
+	d.tpm_major = 0;
+	aem_doctor_decide(&d);
+	assert_string_equal(first(), "no-tpm");
+	/* Intel: tboot installed -> tboot; only GRUB's slaunch -> TrenchBoot Intel */
+	healthy();
+	d.slaunch_grub = true;
+	aem_doctor_decide(&d);
+	assert_int_equal(d.launch, AEM_DLAUNCH_TBOOT);
+	healthy();
+	d.tboot_installed = false;
+	d.tboot_entries = 0;
+	d.slaunch_grub = true;
+	d.slaunch_entries = 1;
+	aem_doctor_decide(&d);
+	assert_int_equal(d.launch, AEM_DLAUNCH_TB_INTEL);
+	assert_true(d.ready);
+	d.slaunch_grub = false;
+	aem_doctor_decide(&d);
+	assert_int_equal(d.launch, AEM_DLAUNCH_TBOOT);
+	assert_string_equal(first(), "no-tboot");
 }
 
 static void test_pcr_hex(void **state)
@@ -212,6 +285,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_trenchboot),
 		cmocka_unit_test(test_pcr_hex),
 		cmocka_unit_test(test_runtime_replay),
 		cmocka_unit_test(test_fixture),

@@ -15,8 +15,9 @@
 #include "err.h"
 
 static const struct aem_grubgen_kernel kernels[] = {
-	{ "6.6.2", "/vmlinuz-6.6.2", "/initramfs-6.6.2.img" },
-	{ "6.1.0", "/vmlinuz-6.1.0", NULL },
+	{ "6.6.2", "/vmlinuz-6.6.2", "/initramfs-6.6.2.img", "vmlinuz-6.6.2", "aem-vmlinuz-6.6.2",
+	  "aem-initramfs-6.6.2.img" },
+	{ "6.1.0", "/vmlinuz-6.1.0", NULL, "vmlinuz-6.1.0", "aem-vmlinuz-6.1.0", NULL },
 };
 static const char *const sinits[] = { "/SINIT_A.BIN", "/acm/b_sinit.bin" };
 
@@ -133,6 +134,136 @@ static void test_missing(void **state)
 	assert_null(out);
 }
 
+/* TrenchBoot entries, compared with the text written here by hand from the
+ * entries TrenchBoot's own AEM generator emits (BIOS: slaunch, Xen as
+ * multiboot2 with placeholder ... no-real-mode edd=off, the kernel with
+ * aem.uuid= and its initramfs as module2, one slaunch_module per DCE file;
+ * UEFI: slaunch_module and chainloader of xen.efi with the section name, and
+ * the xen.cfg sections options=/kernel=/ramdisk=). */
+static const char *const dces[] = { "/SKL.BIN", "/acm/CML_SINIT_v1.bin" };
+
+static void fill_tb(struct aem_grubgen *g, bool efi)
+{
+	fill(g, efi);
+	g->launch = AEM_GRUBGEN_TRENCHBOOT;
+	g->tboot = NULL;
+	g->sinit = dces;
+	g->xen_efi = efi ? "/EFI/qubes/aemusb-xen-4.17.2.efi" : NULL;
+}
+
+static void test_tb_bios(void **state)
+{
+	static const char want[] =
+		"menuentry 'AEM (aemusb): Xen 4.17.2 with Linux 6.6.2 (TrenchBoot)' --class xen --class aem {\n"
+		"\techo\t'Enabling slaunch ...'\n"
+		"\tslaunch\n"
+		"\techo\t'Loading Xen 4.17.2 ...'\n"
+		"\tmultiboot2\t/xen-4.17.2.gz placeholder console=none dom0_mem=max:4096M no-real-mode edd=off\n"
+		"\tmodule2\t/vmlinuz-6.6.2 placeholder root=/dev/mapper/qubes_dom0-root ro rd.luks.uuid=luks-1 quiet "
+		"aem.uuid=9d1e0c5b-2f4a-4e33-8a1b-7c6d5e4f3a2b\n"
+		"\tmodule2\t/initramfs-6.6.2.img\n"
+		"\tslaunch_module\t/SKL.BIN\n"
+		"\tslaunch_module\t/acm/CML_SINIT_v1.bin\n"
+		"}\n"
+		"menuentry 'AEM (aemusb): Xen 4.17.2 with Linux 6.1.0 (TrenchBoot)' --class xen --class aem {\n"
+		"\techo\t'Enabling slaunch ...'\n"
+		"\tslaunch\n"
+		"\techo\t'Loading Xen 4.17.2 ...'\n"
+		"\tmultiboot2\t/xen-4.17.2.gz placeholder console=none dom0_mem=max:4096M no-real-mode edd=off\n"
+		"\tmodule2\t/vmlinuz-6.1.0 placeholder root=/dev/mapper/qubes_dom0-root ro rd.luks.uuid=luks-1 quiet "
+		"aem.uuid=9d1e0c5b-2f4a-4e33-8a1b-7c6d5e4f3a2b\n"
+		"\tslaunch_module\t/SKL.BIN\n"
+		"\tslaunch_module\t/acm/CML_SINIT_v1.bin\n"
+		"}\n";
+	struct aem_grubgen g;
+	char *out = NULL;
+	size_t len = 0;
+
+	(void)state;
+	fill_tb(&g, false);
+	assert_int_equal(aem_grubgen(&g, &out, &len), 0);
+	assert_string_equal(out, want);
+	assert_int_equal(len, strlen(want));
+	free(out);
+}
+
+static void test_tb_efi(void **state)
+{
+	static const char want[] =
+		"menuentry 'AEM (aemusb): Xen 4.17.2 with Linux 6.6.2 (TrenchBoot, EFI)' --class xen --class aem {\n"
+		"\techo\t'Enabling slaunch ...'\n"
+		"\tslaunch\n"
+		"\tslaunch_module\t/SKL.BIN\n"
+		"\tslaunch_module\t/acm/CML_SINIT_v1.bin\n"
+		"\tsearch\t--no-floppy --fs-uuid --set=root 1234-ABCD\n"
+		"\techo\t'Loading Xen 4.17.2 ...'\n"
+		"\tchainloader\t/EFI/qubes/aemusb-xen-4.17.2.efi vmlinuz-6.6.2\n"
+		"}\n";
+	static const char cfg[] =
+		"# Written by aem grub-config; rewritten on every kernel or Xen update.\n"
+		"[global]\n"
+		"default=vmlinuz-6.6.2\n"
+		"\n"
+		"[vmlinuz-6.6.2]\n"
+		"options=placeholder console=none dom0_mem=max:4096M no-real-mode edd=off\n"
+		"kernel=aem-vmlinuz-6.6.2 placeholder root=/dev/mapper/qubes_dom0-root ro rd.luks.uuid=luks-1 "
+		"quiet aem.uuid=9d1e0c5b-2f4a-4e33-8a1b-7c6d5e4f3a2b\n"
+		"ramdisk=aem-initramfs-6.6.2.img\n"
+		"\n"
+		"[vmlinuz-6.1.0]\n"
+		"options=placeholder console=none dom0_mem=max:4096M no-real-mode edd=off\n"
+		"kernel=aem-vmlinuz-6.1.0 placeholder root=/dev/mapper/qubes_dom0-root ro rd.luks.uuid=luks-1 "
+		"quiet aem.uuid=9d1e0c5b-2f4a-4e33-8a1b-7c6d5e4f3a2b\n";
+	struct aem_grubgen g;
+	char *out = NULL;
+	size_t len = 0;
+
+	(void)state;
+	fill_tb(&g, true);
+	g.esp_uuid = "1234-ABCD";
+	g.nk = 1;
+	assert_int_equal(aem_grubgen(&g, &out, &len), 0);
+	assert_string_equal(out, want);
+	free(out);
+	g.nk = 2;
+	assert_int_equal(aem_grubgen_xencfg(&g, &out, &len), 0);
+	assert_string_equal(out, cfg);
+	free(out);
+	/* a '#' would start a comment in xen.cfg and cut the command line there */
+	g.kernel_args = "root=/dev/sda1 #x";
+	assert_int_equal(aem_grubgen_xencfg(&g, &out, &len), AEM_E_INVAL);
+	assert_null(out);
+	/* the xen.cfg is for TrenchBoot on UEFI only */
+	fill_tb(&g, false);
+	assert_int_equal(aem_grubgen_xencfg(&g, &out, &len), AEM_E_INVAL);
+}
+
+/* Never an entry without aem.uuid=, nor a TrenchBoot one without a DCE file. */
+static void test_tb_refusals(void **state)
+{
+	struct aem_grubgen g;
+	char *out = NULL;
+	size_t len = 0;
+
+	(void)state;
+	fill_tb(&g, false);
+	g.uuid = "";
+	assert_int_equal(aem_grubgen(&g, &out, &len), AEM_E_INVAL);
+	fill_tb(&g, false);
+	g.uuid = NULL;
+	assert_int_equal(aem_grubgen(&g, &out, &len), AEM_E_INVAL);
+	fill(&g, false);
+	g.uuid = "";
+	assert_int_equal(aem_grubgen(&g, &out, &len), AEM_E_INVAL);
+	fill_tb(&g, false);
+	g.nsinit = 0;
+	assert_int_equal(aem_grubgen(&g, &out, &len), AEM_E_INVAL);
+	fill_tb(&g, true);
+	g.xen_efi = NULL;
+	assert_int_equal(aem_grubgen(&g, &out, &len), AEM_E_INVAL);
+	assert_null(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +271,9 @@ int main(void)
 		cmocka_unit_test(test_efi_wrapped),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_tb_bios),
+		cmocka_unit_test(test_tb_efi),
+		cmocka_unit_test(test_tb_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,8 +8,27 @@ drtm)
     exec 3<> "$aux"
     stty -F "$aux" raw -echo 2>/dev/null
     echo "AEMTEST ready" >&3
-    read -r line <&3
-    echo "AEMTEST got $line" >&3
+    # "x HEX": a raw TPM command for /dev/tpm0, sent at whatever locality the
+    # harness set on swtpm's control channel (the late launch's own extends:
+    # SKL's and Xen's, locality 2); its response code is reported. Any other
+    # line ends the launch.
+    while read -r line <&3; do
+        case "$line" in
+        x\ *)
+            [ -e /run/aemtest.tpm ] || { exec 4<> /dev/tpm0; : > /run/aemtest.tpm; }
+            echo "${line#x }" | xxd -r -p > /run/aemtest.cmd
+            cat /run/aemtest.cmd >&4
+            rc=$(dd bs=4096 count=1 <&4 2>/dev/null | xxd -p | tr -d '\n' | cut -c13-20)
+            echo "AEMTEST tpm rc=${rc:-none}" >&3
+            ;;
+        *)
+            [ -e /run/aemtest.tpm ] && exec 4>&-
+            rm -f /run/aemtest.tpm
+            echo "AEMTEST got $line" >&3
+            break
+            ;;
+        esac
+    done
     ;;
 cap)
     mkdir -p /run/aemtest

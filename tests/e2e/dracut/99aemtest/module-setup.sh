@@ -10,7 +10,7 @@ depends() { echo aem; }
 install() {
     inst_binary "$AEM_TEST_AEM" /usr/bin/aem
     inst_script "$moddir/aemtest.sh" /usr/sbin/aemtest
-    inst_multiple mount umount mkdir stty
+    inst_multiple mount umount mkdir stty xxd dd cat cut tr
     inst_simple "$moddir/aemtest-drtm.service" "$systemdsystemunitdir/aemtest-drtm.service"
     inst_simple "$moddir/aemtest-cap.service" "$systemdsystemunitdir/aemtest-cap.service"
     $SYSTEMCTL -q --root "$initdir" enable aemtest-drtm.service aemtest-cap.service
