@@ -79,6 +79,10 @@ _e2e_dracut_farm() {
 e2e_build_initramfs() { # out
 	local farm; farm=$(mktemp -d "$PWD/dracut.XXXXXX")
 	_e2e_dracut_farm "$farm"
+	# The image is cached and shared by tests that each start their own TPM, so it
+	# carries no storage root key name (the module copies $AEM_STATE_DIR/tpm2-srk.name
+	# when there is one; each swtpm has another key, and the boot would rightly refuse).
+	AEM_STATE_DIR=$farm/no-state \
 	dracutbasedir=$farm AEM_BOOT_BIN=$AEM_BUILD/aem-boot AEM_TEST_AEM=$AEM_BUILD/aem \
 		dracut -f -q --no-hostonly --no-hostonly-cmdline --conf /dev/null --confdir "$farm/conf.d" \
 		--kver "$E2E_KVER" --kmoddir "$E2E_KMOD" -m "$E2E_MODULES" --add-drivers "$E2E_DRIVERS" \
@@ -193,7 +197,7 @@ e2e_provision() { # secret-file media-uuid media-dir luks-img drtm-data
 # TPM 1.2 slot with tpm_nvread.)
 e2e_nvslot() {
 	sim_start 2.0 "$PWD/tpm"
-	tpm2_nvread "$(printf '0x%08x' $((0x0100ae10 + E2E_SLOT)))" -s 72 | xxd -p | tr -d '\n'
+	tpm2_nvread -C o "$(printf '0x%08x' $((0x0100ae10 + E2E_SLOT)))" -s 72 | xxd -p | tr -d '\n'
 	tpm-sim stop --dir "$PWD/tpm"
 }
 
