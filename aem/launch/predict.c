@@ -4,8 +4,8 @@
 
 #include <string.h>
 
-static struct aem_predict_event *add_event(struct aem_predict_out *out, unsigned pcr,
-					   uint32_t type, enum aem_role role)
+struct aem_predict_event *aem_predict_add_event(struct aem_predict_out *out, unsigned pcr,
+						uint32_t type, enum aem_role role)
 {
 	struct aem_predict_event *e;
 
@@ -47,7 +47,7 @@ static int replay_prefix(const struct aem_predict_in *in, struct aem_predict_out
 		if (!d)
 			return AEM_E_FORMAT; /* SINIT extends every bank: the log is partial */
 		if (in->tboot_path && e->type == AEM_EV_MLE_HASH) {
-			struct aem_predict_event *pe = add_event(out, e->pcr, e->type, AEM_ROLE_MLE);
+			struct aem_predict_event *pe = aem_predict_add_event(out, e->pcr, e->type, AEM_ROLE_MLE);
 
 			if (!pe)
 				return AEM_E_INVAL;
@@ -90,7 +90,7 @@ static int add_policy(const struct aem_predict_in *in, struct aem_predict_out *o
 		return rc;
 	n = aem_tboot_policy_pcrs(&in->tb, pcrs);
 	for (unsigned i = 0; i < n; i++) {
-		struct aem_predict_event *e = add_event(out, pcrs[i], AEM_EV_TBOOT, AEM_ROLE_POLICY);
+		struct aem_predict_event *e = aem_predict_add_event(out, pcrs[i], AEM_EV_TBOOT, AEM_ROLE_POLICY);
 
 		if (!e)
 			return AEM_E_INVAL;
@@ -110,13 +110,13 @@ static int add_module(const struct aem_predict_in *in, struct aem_predict_out *o
 	int rc;
 
 	if (dropped_by_tboot(in, m)) {
-		e = add_event(out, 0, 0, AEM_ROLE_SKIPPED);
+		e = aem_predict_add_event(out, 0, 0, AEM_ROLE_SKIPPED);
 		if (!e)
 			return AEM_E_INVAL;
 		e->file = m->path;
 		return 0;
 	}
-	e = add_event(out, aem_tboot_module_pcr(&in->tb, *index), AEM_EV_TBOOT, AEM_ROLE_MODULE);
+	e = aem_predict_add_event(out, aem_tboot_module_pcr(&in->tb, *index), AEM_EV_TBOOT, AEM_ROLE_MODULE);
 	if (!e)
 		return AEM_E_INVAL;
 	e->index = (int)(*index)++;

@@ -84,6 +84,11 @@ struct aem_predict_out {
  * no digest of this bank in an SINIT event, or the tboot image is not one). */
 int aem_predict(const struct aem_predict_in *in, struct aem_predict_out *out);
 
+/* Append an event (digest zeroed, index -1) to out for either model; NULL when
+ * out->ev is full. The event is out's, valid until out changes. */
+struct aem_predict_event *aem_predict_add_event(struct aem_predict_out *out, unsigned pcr,
+						uint32_t type, enum aem_role role);
+
 /* ---- TrenchBoot (GRUB slaunch; trenchboot.h): the sibling of aem_predict ---- */
 
 struct aem_tb_predict_in {

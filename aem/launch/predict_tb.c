@@ -26,18 +26,7 @@ struct tb_ctx {
 
 static struct aem_predict_event *add(struct tb_ctx *c, unsigned pcr, enum aem_role role)
 {
-	struct aem_predict_out *out = c->out;
-	struct aem_predict_event *e;
-
-	if (out->nev >= sizeof(out->ev) / sizeof(out->ev[0]))
-		return NULL;
-	e = &out->ev[out->nev++];
-	memset(e, 0, sizeof(*e));
-	e->pcr = pcr;
-	e->type = AEM_EV_SLAUNCH;
-	e->role = role;
-	e->index = -1;
-	return e;
+	return aem_predict_add_event(c->out, pcr, AEM_EV_SLAUNCH, role);
 }
 
 /* Extend a listed event (its digest filled in), or mark its PCR unknown. */

@@ -117,12 +117,15 @@ static bool values_cover(const struct aem_pcr_values *a, const struct aem_pcr_va
 	return true;
 }
 
-int aem_lc_sealed_covers(const char *path, const struct aem_pcr_values *v)
+/* Parse the sealed file at path (read by rd) and compare its expected values
+ * with v: every PCR of v equal (exact) or every PCR it seals present in v. */
+static int sealed_check(const char *path, const struct aem_pcr_values *v, bool exact,
+			int (*rd)(const char *, size_t, uint8_t **, size_t *))
 {
 	struct aem_sealed s;
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	int rc = aem_file_read(path, AEM_SEALED_MAX_FILE, &buf, &len);
+	int rc = rd(path, AEM_SEALED_MAX_FILE, &buf, &len);
 
 	if (!rc)
 		rc = aem_sealed_parse(buf, len, &s);
@@ -131,30 +134,20 @@ int aem_lc_sealed_covers(const char *path, const struct aem_pcr_values *v)
 		return rc;
 	if (!policy_ok(&s))
 		rc = AEM_E_FORMAT;
-	else if (!values_cover(&s.expect, v))
+	else if (!(exact ? values_equal(&s.expect, v) : values_cover(&s.expect, v)))
 		rc = AEM_TPM_E_PCR_MISMATCH;
 	aem_sealed_free(&s);
 	return rc;
 }
 
+int aem_lc_sealed_covers(const char *path, const struct aem_pcr_values *v)
+{
+	return sealed_check(path, v, false, aem_file_read);
+}
+
 int aem_lc_sealed_matches(const char *path, const struct aem_pcr_values *v)
 {
-	struct aem_sealed s;
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int rc = aem_file_read_untrusted(path, AEM_SEALED_MAX_FILE, &buf, &len);
-
-	if (!rc)
-		rc = aem_sealed_parse(buf, len, &s);
-	aem_buf_free(buf, len);
-	if (rc)
-		return rc;
-	if (!policy_ok(&s))
-		rc = AEM_E_FORMAT;
-	else if (!values_equal(&s.expect, v))
-		rc = AEM_TPM_E_PCR_MISMATCH;
-	aem_sealed_free(&s);
-	return rc;
+	return sealed_check(path, v, true, aem_file_read_untrusted);
 }
 
 /* The plaintext secrets of the state that the configured display takes
